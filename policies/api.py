@@ -1,0 +1,122 @@
+"""The read-only JSON API: commitments, the key-task tree, organizations, officials."""
+
+from django.urls import include, path
+from rest_framework import pagination, routers, serializers, viewsets
+
+from .filters import CommitmentFilter
+from .models import Commitment, KeyTask, Official, Organization
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind"]
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    organization = OrganizationSerializer()
+
+    class Meta:
+        model = Official
+        fields = ["id", "name", "title", "organization"]
+
+
+class OfficialBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Official
+        fields = ["id", "name", "title"]
+
+
+class LinkedTaskSerializer(serializers.ModelSerializer):
+    parent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeyTask
+        fields = ["id", "code", "title", "parent"]
+
+    def get_parent(self, task):
+        return {"id": task.parent.id, "code": task.parent.code, "title": task.parent.title} if task.parent else None
+
+
+class SubTaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyTask
+        fields = ["id", "code", "order", "title", "description", "origin", "span"]
+
+    span = serializers.SerializerMethodField()
+
+    def get_span(self, task):
+        return [task.span_start, task.span_end]
+
+
+class TaskTreeSerializer(SubTaskSerializer):
+    children = SubTaskSerializer(many=True)
+
+    class Meta(SubTaskSerializer.Meta):
+        fields = [*SubTaskSerializer.Meta.fields, "children"]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    official = OfficialBriefSerializer(source="statement.official")
+    organization = OrganizationSerializer()
+    tasks = LinkedTaskSerializer(many=True)
+    span = serializers.SerializerMethodField()
+    source = serializers.SlugRelatedField(source="statement.source", slug_field="slug", read_only=True)
+    status_display = serializers.CharField(source="get_status_display")
+    light = serializers.CharField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id", "summary", "quote", "source", "span", "official", "organization", "tasks",
+            "status", "status_display", "percent", "light", "due_date", "due_basis", "last_update_on",
+        ]
+
+    def get_span(self, commitment):
+        return [commitment.span_start, commitment.span_end]
+
+
+class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return Commitment.objects.for_listing().with_light().order_by("statement__span_start", "number", "id")
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """The whole key-task tree: top-level tasks, each with its sub-items."""
+
+    serializer_class = TaskTreeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return KeyTask.objects.tree()
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+    serializer_class = OrganizationSerializer
+    queryset = Organization.objects.order_by("kind", "name", "id")
+
+
+class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+    serializer_class = OfficialSerializer
+    queryset = Official.objects.select_related("organization").order_by("organization__kind", "name", "id")
+
+
+router = routers.DefaultRouter()
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("officials", OfficialViewSet, basename="official")
+
+urlpatterns = [path("", include(router.urls))]

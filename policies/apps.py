@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PoliciesConfig(AppConfig):
+    name = "policies"
+    verbose_name = "承诺跟踪"
+    default_auto_field = "django.db.models.BigAutoField"

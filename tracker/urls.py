@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from policies import views
+
+admin.site.site_header = "经济工作承诺跟踪 · 管理后台"
+admin.site.site_title = "承诺跟踪管理"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", include("policies.api")),
+    path("", include("policies.urls")),
+]
