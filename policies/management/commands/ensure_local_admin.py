@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 USERNAME = "admin"
 PASSWORD = "admin-local-only"
@@ -11,7 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("ensure_local_admin 只能在调试模式（DJANGO_DEBUG=1）下使用。")
+            self.stdout.write("调试模式已关闭：不创建本地管理员账号，请用 createsuperuser 创建。")
+            return
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("已有管理员账号，未创建新账号。")
