@@ -6,13 +6,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import ledger
 from ..filters import CommitmentFilter
 from ..models import Commitment, KeyTask, Light, OrganizationKind, ProgressUpdate, TaskLink
 from ..roles import can_see_commitment, visible_commitments
-from .base import NotFoundOutsideScopeMixin
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 
 LIGHT_COLOURS = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "grey": "#9e9e9e"}
 LIGHT_LABELS = dict(Light.choices)
@@ -117,7 +116,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(NotFoundOutsideScopeMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")

@@ -3,10 +3,9 @@ statements, task links and reporter memberships."""
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
-from .base import NotFoundOutsideScopeMixin
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 
 
 @admin.register(Conference)
@@ -29,7 +28,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(SimpleHistoryAdmin):
+class KeyTaskAdmin(HistoryAdmin):
     list_display = ("code", "title", "parent", "origin", "commitment_count", "conference")
     list_display_links = ("code", "title")
     list_select_related = ("parent", "conference")
@@ -47,7 +46,7 @@ class KeyTaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskLink)
-class TaskLinkAdmin(SimpleHistoryAdmin):
+class TaskLinkAdmin(HistoryAdmin):
     list_display = ("commitment", "task", "origin", "score")
     list_select_related = ("commitment", "task")
     list_filter = ("origin", "task__parent")

@@ -2,15 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import ProgressUpdate, ReviewState
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
-from .base import NotFoundOutsideScopeMixin
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 from .commitments import OrganizationKindFilter
 
 
@@ -25,7 +25,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
     list_display_links = ("reported_on", "commitment")
@@ -41,6 +41,7 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, SimpleHistoryAdmin):
     editable_fields = ("commitment", "reported_on", "status", "percent", "note", "evidence_url")
     review_fields = ("review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
     change_form_template = "admin/policies/progressupdate/change_form.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="责任单位", ordering="commitment__organization__name")
     def organization_name(self, obj):
