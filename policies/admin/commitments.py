@@ -196,7 +196,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             *super().get_urls(),
         ]
 
-    def _render_ledger(self, request, errors=(), status=200):
+    def _render_ledger(self, request, errors=(), status=200, upload=False):
         can_upload = request.user.has_perm("policies.add_progressupdate")
         context = {
             **self.admin_site.each_context(request),
@@ -205,6 +205,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             "filter_form": CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form,
             "can_upload": can_upload,
             "errors": errors,
+            "upload_failed": upload and bool(errors),
             "header": ledger.HEADER,
             "progress_columns": ledger.PROGRESS_COLUMNS,
             "statuses": ledger.STATUS_LABELS,
@@ -220,13 +221,13 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             raise PermissionDenied
         upload = request.FILES.get("file")
         if upload is None:
-            return self._render_ledger(request, [ledger.RowError(0, "", "请选择要上传的台账文件。")], status=400)
+            return self._render_ledger(request, [ledger.RowError(0, "", "请选择要上传的台账文件。")], 400, upload=True)
         if upload.size > ledger.MAX_BYTES:
-            return self._render_ledger(request, [ledger.RowError(0, "", "文件超过 5 MB，请拆分后上传。")], status=400)
+            return self._render_ledger(request, [ledger.RowError(0, "", "文件超过 5 MB，请拆分后上传。")], 400, upload=True)
         try:
             created = ledger.import_ledger(data=upload.read(), filename=upload.name, user=request.user)
         except ledger.LedgerError as error:
-            return self._render_ledger(request, error.errors, status=400)
+            return self._render_ledger(request, error.errors, 400, upload=True)
         self.message_user(request, f"已导入 {len(created)} 条进展填报，等待督查员审核。", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + "?review_state__exact=submitted")
 
