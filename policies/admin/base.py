@@ -21,6 +21,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     whatever is posted to it; without this check a read-only user could edit through it.
     """
 
+    object_history_list_template = "admin/history_list.html"
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied

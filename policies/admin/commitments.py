@@ -68,7 +68,7 @@ class TaskLinkInline(admin.TabularInline):
     verbose_name_plural = "已关联的重点任务"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("task")
+        return super().get_queryset(request).select_related("task", "commitment")  # the row caption is str(link)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -103,7 +103,7 @@ class ProgressUpdateInline(admin.TabularInline):
     verbose_name_plural = "进展填报（最新在前）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author", "commitment")  # the row caption is str(update)
 
     def has_add_permission(self, request, obj=None):
         return False
