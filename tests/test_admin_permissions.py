@@ -334,3 +334,22 @@ class HistoryTests(AdminMatrixTestCase):
         self.login(REVIEWER)
         page = self.client.get(f"/admin/policies/progressupdate/{update.pk}/history/")
         self.assertContains(page, "reporter_a")
+
+    def test_reviewer_restores_a_deleted_update_from_its_history_page(self):
+        update = self.fresh_update(note="被误删的进展", review_state="approved", reviewed_by=self.users[REVIEWER])
+        pk = update.pk
+        self.login(REVIEWER)
+        self.client.post(f"/admin/policies/progressupdate/{pk}/delete/", {"post": "yes"})
+        self.assertFalse(ProgressUpdate.objects.filter(pk=pk).exists())
+        history = self.client.get(f"/admin/policies/progressupdate/{pk}/history/")
+        self.assertContains(history, "删除")
+        version = ProgressUpdate.history.filter(id=pk, history_type="+").get()
+        response = self.client.post(f"/admin/policies/progressupdate/{pk}/history/{version.history_id}/", {
+            "reported_on": "2021-06-30", "status": "in_progress", "percent": 50, "note": "被误删的进展",
+            "evidence_url": "", "_save": "保存",
+        })
+        self.assertEqual(response.status_code, 302)
+        restored = ProgressUpdate.objects.get(pk=pk)
+        self.assertEqual((restored.note, restored.review_state), ("被误删的进展", "approved"))
+        self.commitment_a.refresh_from_db()
+        self.assertEqual(self.commitment_a.percent, 50)

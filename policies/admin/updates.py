@@ -83,6 +83,9 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     # ---- writes go through the services ------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        if change and not ProgressUpdate.objects.filter(pk=obj.pk).exists():
+            # "Revert" on the history page of a deleted update: bring it back, then apply the form.
+            services.restore_update(update_id=obj.pk, reviewer=request.user)
         if change:
             services.revise_update(update=obj, editor=request.user)
         else:
