@@ -73,6 +73,13 @@ class DownloadTests(LedgerTestCase):
         self.client.force_login(self.reporter)
         self.assertEqual(self.ids_in(self.download_xlsx(organization=self.jiangbei.pk)), [])
 
+    def test_reporters_ledger_page_offers_only_their_organization(self):
+        self.client.force_login(self.reporter)
+        html = self.client.get(UPLOAD).content.decode()
+        self.assertIn(f'<option value="{self.liangjiang.pk}">两江新区</option>', html)
+        self.assertNotIn("江北区", html)
+        self.assertIn('type="file"', html)
+
     def test_bad_filter_value_is_a_clear_400(self):
         self.client.force_login(self.reviewer)
         response = self.client.get(DOWNLOAD, {"format": "csv", "status": "done"})

@@ -9,8 +9,8 @@ from django.utils.http import content_disposition_header
 
 from .. import ledger
 from ..filters import CommitmentFilter
-from ..models import Commitment, KeyTask, Light, OrganizationKind, ProgressUpdate, TaskLink
-from ..roles import can_see_commitment, visible_commitments
+from ..models import Commitment, KeyTask, Light, Organization, OrganizationKind, ProgressUpdate, TaskLink
+from ..roles import can_see_commitment, reporter_organization_id, sees_everything, visible_commitments
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 
 LIGHT_COLOURS = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "grey": "#9e9e9e"}
@@ -202,7 +202,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "承诺台账：下载与上传",
-            "filter_form": CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form,
+            "filter_form": self._ledger_filter_form(request),
             "can_upload": can_upload,
             "errors": errors,
             "upload_failed": upload and bool(errors),
@@ -211,6 +211,16 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             "statuses": ledger.STATUS_LABELS,
         }
         return TemplateResponse(request, "admin/policies/commitment/ledger.html", context, status=status)
+
+    def _ledger_filter_form(self, request):
+        form = CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form
+        organization_id = reporter_organization_id(request.user)
+        if organization_id:
+            # A reporter's ledger is their organization's anyway; offering the others would only mislead.
+            form.fields["organization"].queryset = Organization.objects.filter(pk=organization_id)
+        elif not sees_everything(request.user):
+            form.fields["organization"].queryset = Organization.objects.none()
+        return form
 
     def ledger_view(self, request):
         if not self.has_view_permission(request):
