@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Commitment, ProgressUpdate, ReviewState, Status
+from .roles import can_edit_update, is_reviewer
 
 
 @transaction.atomic
@@ -44,8 +45,6 @@ def _refresh(ids):
 
 
 def _require_reviewer(user):
-    from .roles import is_reviewer
-
     if not is_reviewer(user):
         raise PermissionDenied("只有督查员可以审核或删除进展填报。")
 
@@ -72,8 +71,6 @@ def revise_update(*, update, editor):
     rejected update submits it again. A reviewer's revision keeps the review state, and when
     the update is approved the commitment follows it at once.
     """
-    from .roles import can_edit_update, is_reviewer
-
     _lock_commitments([update.commitment_id])
     current = ProgressUpdate.objects.select_for_update().filter(pk=update.pk).first()
     if current is None:
