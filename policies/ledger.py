@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .filters import CommitmentFilter
-from .models import Commitment, ProgressUpdate, Status
+from .models import Commitment, ProgressUpdate, ReviewState, Status
 from .roles import visible_commitments
 from .services import submit_update
 
@@ -195,6 +195,10 @@ def _parse_date(value):
     return datetime.date(*map(int, match.groups()))
 
 
+def _same_update_key(update):
+    return update.commitment_id, update.reported_on, update.status, update.percent, update.note
+
+
 def parse_updates(rows, *, user):
     """Check every row; return (unsaved updates, errors). Rows are numbered as in the spreadsheet."""
     today = timezone.localdate()
@@ -216,7 +220,7 @@ def parse_updates(rows, *, user):
     existing = set(Commitment.objects.filter(pk__in=ids).values_list("pk", flat=True))
     allowed = set(visible_commitments(user).filter(pk__in=ids).values_list("pk", flat=True))
 
-    updates, first_row_of = [], {}
+    updates, row_numbers, first_row_of = [], [], {}
     for number, values in wanted:
         row_errors = []
 
@@ -295,6 +299,18 @@ def parse_updates(rows, *, user):
                 errors.extend(RowError(number, label, message) for message in messages)
             continue
         updates.append(update)
+        row_numbers.append(number)
+
+    # Uploading the same file twice must not file every update twice.
+    existing_keys = {
+        _same_update_key(u) for u in ProgressUpdate.objects.filter(
+            commitment_id__in={u.commitment_id for u in updates}, reported_on__in={u.reported_on for u in updates}
+        ).exclude(review_state=ReviewState.REJECTED)
+    }
+    duplicates = [(number, u) for number, u in zip(row_numbers, updates) if _same_update_key(u) in existing_keys]
+    errors.extend(RowError(number, "", "与已有的进展填报完全相同，可能已经导入过；如确需重复，请修改进展说明。")
+                  for number, _ in duplicates)
+    errors.sort(key=lambda e: e.row)
     return updates, errors
 
 

@@ -219,6 +219,15 @@ class InvalidUploadTests(LedgerTestCase):
                 self.assertContains(response, message, status_code=400)
         self.assertEqual(ProgressUpdate.objects.count(), 0)
 
+    def test_uploading_the_same_file_twice_is_refused_the_second_time(self):
+        mine = Commitment.objects.filter(organization=self.liangjiang).first().pk
+        data = self.workbook([self.row(mine, note="同一份台账")])
+        self.client.force_login(self.reporter)
+        self.assertEqual(self.upload("ledger.xlsx", data).status_code, 302)
+        response = self.upload("ledger.xlsx", data)
+        self.assertContains(response, "第 2 行：与已有的进展填报完全相同", status_code=400)
+        self.assertEqual(ProgressUpdate.objects.filter(note="同一份台账").count(), 1)
+
     def test_reviewers_may_upload_for_any_organization(self):
         other = Commitment.objects.filter(organization=self.jiangbei).first().pk
         self.client.force_login(self.reviewer)
