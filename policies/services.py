@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Commitment, ProgressUpdate, ReviewState, Status
-from .roles import can_edit_update, is_reviewer
+from .roles import can_edit_update, can_see_commitment, is_reviewer
 
 
 @transaction.atomic
@@ -52,6 +52,8 @@ def _require_reviewer(user):
 @transaction.atomic
 def submit_update(*, update, author):
     """Record a new progress update as submitted for review; nothing public changes yet."""
+    if not can_see_commitment(author, update.commitment):
+        raise PermissionDenied("只能为本单位的承诺事项填报进展。")
     update.author = author
     update.review_state = ReviewState.SUBMITTED
     update.reviewed_by = None

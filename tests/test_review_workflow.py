@@ -91,6 +91,14 @@ class ReviewServiceTests(TestCase):
         update.refresh_from_db()
         self.assertEqual(update.review_state, "submitted")
 
+    def test_reporter_cannot_submit_for_another_organization(self):
+        elsewhere = make_commitment()
+        with self.assertRaises(PermissionDenied):
+            services.submit_update(update=ProgressUpdate(
+                commitment=elsewhere, reported_on=datetime.date(2021, 6, 30), status="in_progress", percent=10,
+                note="越权填报"), author=self.reporter)
+        self.assertFalse(ProgressUpdate.objects.exists())
+
     def test_reporter_revising_an_approved_update_is_refused(self):
         update = self.submit()
         services.approve_update(update=update, reviewer=self.reviewer)
