@@ -19,6 +19,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 
 setup: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py setup_roles
 
 data: setup
 	$(PY) manage.py load_conference

@@ -416,6 +416,7 @@ class ProgressUpdate(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "进展填报"
         ordering = ["-reported_on", "-id"]
+        permissions = [("review_progressupdate", "可以审核进展填报")]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="policies_progressupdate_percent_range"),
             models.CheckConstraint(condition=_in_choices("status", Status), name="policies_progressupdate_status_valid"),
@@ -447,3 +448,23 @@ class ProgressUpdate(models.Model):
             errors["reported_on"] = "进展日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)
+
+
+class Reporter(models.Model):
+    """A reporter (填报员) and the one organization whose commitments they report on.
+
+    Kept apart from the user so that a reviewer is simply a user without one; not in any fixture.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporter", verbose_name="用户"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="reporters", verbose_name="单位"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "填报员"
+
+    def __str__(self):
+        return f"{self.user.get_username()}（{self.organization.name}）"

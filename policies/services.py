@@ -1,10 +1,13 @@
 """Writes that touch several rows together."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import Commitment, ProgressUpdate, Status
+from .models import Commitment, ProgressUpdate, ReviewState, Status
+from .roles import can_edit_update, can_see_commitment, is_reviewer
 
 
 @transaction.atomic
@@ -21,3 +24,155 @@ def refresh_progress(*, commitments=None):
         percent=Coalesce(Subquery(latest.values("percent")[:1]), Value(0)),
         last_update_on=Subquery(latest.values("reported_on")[:1]),
     )
+
+
+# The review workflow. A reporter's update is submitted; a reviewer approves or rejects it.
+# Every function that can change which update is a commitment's latest approved one first
+# locks the commitment rows (select_for_update, in primary-key order so overlapping batches
+# cannot deadlock) and recomputes them with refresh_progress in the same transaction: a second
+# reviewer then waits, and reads the first one's approval once it is committed, instead of
+# overwriting the commitment from a snapshot that never saw it.
+
+EDITABLE_FIELDS = ("reported_on", "status", "percent", "note", "evidence_url")
+
+
+def _lock_commitments(ids):
+    list(Commitment.objects.filter(pk__in=set(ids)).order_by("pk").select_for_update().values_list("pk", flat=True))
+
+
+def _refresh(ids):
+    refresh_progress(commitments=Commitment.objects.filter(pk__in=set(ids)))
+
+
+def _require_reviewer(user):
+    if not is_reviewer(user):
+        raise PermissionDenied("只有督查员可以审核或删除进展填报。")
+
+
+@transaction.atomic
+def submit_update(*, update, author):
+    """Record a new progress update as submitted for review; nothing public changes yet."""
+    if not can_see_commitment(author, update.commitment):
+        raise PermissionDenied("只能为本单位的承诺事项填报进展。")
+    update.author = author
+    update.review_state = ReviewState.SUBMITTED
+    update.reviewed_by = None
+    update.reviewed_at = None
+    update.review_reason = ""
+    update.full_clean()
+    update._history_user = author
+    update.save()
+    return update
+
+
+@transaction.atomic
+def revise_update(*, update, editor):
+    """Save the editable fields of ``update`` onto the stored row.
+
+    A reporter may revise only their own update and only until it is approved; revising a
+    rejected update submits it again. A reviewer's revision keeps the review state, and when
+    the update is approved the commitment follows it at once.
+    """
+    _lock_commitments([update.commitment_id])
+    current = ProgressUpdate.objects.select_for_update().filter(pk=update.pk).first()
+    if current is None:
+        raise ValidationError("该进展填报已被删除，无法修改。")
+    if not can_edit_update(editor, current):
+        raise PermissionDenied("已审核通过的进展只能由督查员修改；填报员只能修改本人的填报。")
+    for field in EDITABLE_FIELDS:
+        setattr(current, field, getattr(update, field))
+    if not is_reviewer(editor):
+        current.review_state = ReviewState.SUBMITTED
+        current.reviewed_by = None
+        current.reviewed_at = None
+        current.review_reason = ""
+    current.full_clean()
+    current._history_user = editor
+    current.save()
+    _refresh([current.commitment_id])
+    return current
+
+
+@transaction.atomic
+def approve_updates(*, updates, reviewer):
+    """Approve the given updates and recompute their commitments' status and percent."""
+    _require_reviewer(reviewer)
+    ids = [update.pk for update in updates]
+    commitment_ids = set(ProgressUpdate.objects.filter(pk__in=ids).values_list("commitment_id", flat=True))
+    _lock_commitments(commitment_ids)
+    now = timezone.now()
+    approved = []
+    for current in ProgressUpdate.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        current.review_state = ReviewState.APPROVED
+        current.reviewed_by = reviewer
+        current.reviewed_at = now
+        current.review_reason = ""
+        current.full_clean()
+        current._history_user = reviewer
+        current.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
+        approved.append(current)
+    _refresh(commitment_ids)
+    return approved
+
+
+@transaction.atomic
+def reject_updates(*, updates, reviewer, reason):
+    """Send the given updates back to their authors with ``reason``; a commitment that had one
+    of them as its latest approved update falls back to the one before."""
+    _require_reviewer(reviewer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"review_reason": "请填写退回理由。"})
+    ids = [update.pk for update in updates]
+    commitment_ids = set(ProgressUpdate.objects.filter(pk__in=ids).values_list("commitment_id", flat=True))
+    _lock_commitments(commitment_ids)
+    now = timezone.now()
+    rejected = []
+    for current in ProgressUpdate.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        current.review_state = ReviewState.REJECTED
+        current.reviewed_by = reviewer
+        current.reviewed_at = now
+        current.review_reason = reason
+        current.full_clean()
+        current._history_user = reviewer
+        current.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
+        rejected.append(current)
+    _refresh(commitment_ids)
+    return rejected
+
+
+def approve_update(*, update, reviewer):
+    return approve_updates(updates=[update], reviewer=reviewer)[0]
+
+
+def reject_update(*, update, reviewer, reason):
+    return reject_updates(updates=[update], reviewer=reviewer, reason=reason)[0]
+
+
+@transaction.atomic
+def delete_updates(*, updates, reviewer):
+    """Delete updates (reviewers only). simple-history keeps each deleted row: see restore_update."""
+    _require_reviewer(reviewer)
+    ids = [update.pk for update in updates]
+    commitment_ids = set(ProgressUpdate.objects.filter(pk__in=ids).values_list("commitment_id", flat=True))
+    _lock_commitments(commitment_ids)
+    for current in ProgressUpdate.objects.filter(pk__in=ids):
+        current._history_user = reviewer
+        current.delete()
+    _refresh(commitment_ids)
+
+
+@transaction.atomic
+def restore_update(*, update_id, reviewer):
+    """Bring back a deleted update exactly as it was when deleted, from its history."""
+    _require_reviewer(reviewer)
+    last = ProgressUpdate.history.filter(id=update_id).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-":
+        raise ValidationError("没有找到可恢复的已删除进展填报。")
+    update = last.instance
+    _lock_commitments([update.commitment_id])
+    update.full_clean(validate_unique=False)
+    update._history_user = reviewer
+    update.save(force_insert=True)
+    _refresh([update.commitment_id])
+    return update

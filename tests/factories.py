@@ -111,3 +111,27 @@ def make_update(**kwargs):
     kwargs.setdefault("note", "测试进展")
     kwargs["author"] = kwargs.get("author") or make_user()
     return ProgressUpdate.objects.create(**kwargs)
+
+
+def make_reviewer(**kwargs):
+    """A 督查员: staff, in the reviewer group (run ensure_roles first)."""
+    from django.contrib.auth.models import Group
+
+    from policies.roles import REVIEWER_GROUP
+
+    user = make_user(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=REVIEWER_GROUP))
+    return user
+
+
+def make_reporter(*, organization, **kwargs):
+    """A 填报员 of ``organization``: staff, in the reporter group (run ensure_roles first)."""
+    from django.contrib.auth.models import Group
+
+    from policies.models import Reporter
+    from policies.roles import REPORTER_GROUP
+
+    user = make_user(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=REPORTER_GROUP))
+    Reporter.objects.create(user=user, organization=organization)
+    return user

@@ -1,0 +1,261 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from .. import ledger
+from ..filters import CommitmentFilter
+from ..models import Commitment, KeyTask, Light, Organization, OrganizationKind, ProgressUpdate, TaskLink
+from ..roles import can_see_commitment, reporter_organization_id, sees_everything, visible_commitments
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+
+LIGHT_COLOURS = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "grey": "#9e9e9e"}
+LIGHT_LABELS = dict(Light.choices)
+
+
+class OrganizationKindFilter(admin.SimpleListFilter):
+    title = "单位类型"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return OrganizationKind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(organization__kind=self.value()) if self.value() else queryset
+
+
+class KeyTaskFilter(admin.SimpleListFilter):
+    title = "重点任务（含子项）"
+    parameter_name = "task"
+
+    def lookups(self, request, model_admin):
+        choices = []
+        for task in KeyTask.objects.tree():
+            choices.append((str(task.pk), f"{task.code} {task.title}"))
+            choices.extend((str(child.pk), f"　└ {child.code} {child.title}") for child in task.children.all())
+        return choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        task = KeyTask.objects.resolve(self.value())
+        return queryset.under_task(task) if task else queryset.none()
+
+
+class LightFilter(admin.SimpleListFilter):
+    title = "预警灯"
+    parameter_name = "light"
+
+    def lookups(self, request, model_admin):
+        return Light.choices
+
+    def queryset(self, request, queryset):
+        # The admin's queryset already carries the ``light`` annotation (see get_queryset).
+        return queryset.filter(light=self.value()) if self.value() else queryset
+
+
+class TaskLinkInline(admin.TabularInline):
+    """Existing links, shown read-only so the page costs the same at any number of links."""
+
+    model = TaskLink
+    fields = ("task", "origin", "score")
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "已关联的重点任务"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("task", "commitment")  # the row caption is str(link)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TaskLinkAddInline(admin.TabularInline):
+    model = TaskLink
+    fields = ("task", "origin")
+    autocomplete_fields = ("task",)
+    extra = 1
+    verbose_name_plural = "新增关联的重点任务"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    """The commitment's updates, newest first, read-only: they are written and reviewed on their own pages."""
+
+    model = ProgressUpdate
+    fields = ("reported_on", "status", "percent", "note", "review_state", "review_reason", "author")
+    readonly_fields = fields
+    ordering = ("-reported_on", "-id")
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "进展填报（最新在前）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "commitment")  # the row caption is str(update)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+    list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
+                    "due_date", "last_update_on")
+    list_select_related = ("organization", "statement__official")
+    list_filter = (OrganizationKindFilter, ("organization", admin.RelatedOnlyFieldListFilter), KeyTaskFilter,
+                   "status", LightFilter, "due_date")
+    search_fields = ("quote", "summary", "statement__official__name", "organization__name")
+    autocomplete_fields = ("statement", "organization")
+    list_per_page = 50
+    inlines = (TaskLinkInline, TaskLinkAddInline, ProgressUpdateInline)
+    derived_fields = ("status", "percent", "last_update_on", "light_badge")
+    provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
+    fieldsets = (
+        ("原文出处", {"fields": ("statement", "organization", "number", "quote", "span_start", "span_end",
+                             "passage_link")}),
+        ("承诺内容", {"fields": ("summary", "due_date", "due_basis")}),
+        ("当前进展（由最近一次审核通过的进展填报自动计算，不能手工修改）", {"fields": derived_fields}),
+    )
+    change_form_template = "admin/policies/commitment/change_form.html"
+    change_list_template = "admin/policies/commitment/change_list.html"
+
+    @admin.display(description="领导干部", ordering="statement__official__name")
+    def official_name(self, obj):
+        return obj.statement.official.name
+
+    @admin.display(description="预警灯", ordering="light")
+    def light_badge(self, obj):
+        light = getattr(obj, "light", None)
+        if light is None:
+            return "—"
+        return format_html('<span style="color:{}">●</span> {}', LIGHT_COLOURS[light], LIGHT_LABELS[light])
+
+    @admin.display(description="在原文中的位置")
+    def passage_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        source = obj.statement.source
+        return format_html('<a href="{}#c{}" target="_blank">{}，第 {}–{} 字</a>',
+                           source.get_absolute_url(), obj.pk, source, obj.span_start, obj.span_end)
+
+    def get_queryset(self, request):
+        return visible_commitments(request.user, super().get_queryset(request)).with_light()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reporters only ever get view permission, which already makes everything read-only;
+        # the derived progress is read-only for everybody, the provenance once the row exists.
+        fields = ("passage_link", *self.derived_fields)
+        return (*fields, *self.provenance_fields) if obj else fields
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm("policies.add_progressupdate"):
+            extra_context["report_url"] = (
+                reverse("admin:policies_progressupdate_add") + f"?commitment={object_id}"
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "ledger_url": reverse("admin:policies_commitment_ledger")}
+        return super().changelist_view(request, extra_context)
+
+    # ---- ledgers (台账) ----------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("ledger/", view(self.ledger_view), name="policies_commitment_ledger"),
+            path("ledger/download/", view(self.ledger_download_view), name="policies_commitment_ledger_download"),
+            *super().get_urls(),
+        ]
+
+    def _render_ledger(self, request, errors=(), status=200, upload=False):
+        can_upload = request.user.has_perm("policies.add_progressupdate")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "承诺台账：下载与上传",
+            "filter_form": self._ledger_filter_form(request),
+            "can_upload": can_upload,
+            "errors": errors,
+            "upload_failed": upload and bool(errors),
+            "header": ledger.HEADER,
+            "progress_columns": ledger.PROGRESS_COLUMNS,
+            "statuses": ledger.STATUS_LABELS,
+        }
+        return TemplateResponse(request, "admin/policies/commitment/ledger.html", context, status=status)
+
+    def _ledger_filter_form(self, request):
+        form = CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form
+        organization_id = reporter_organization_id(request.user)
+        if organization_id:
+            # A reporter's ledger is their organization's anyway; offering the others would only mislead.
+            form.fields["organization"].queryset = Organization.objects.filter(pk=organization_id)
+        elif not sees_everything(request.user):
+            form.fields["organization"].queryset = Organization.objects.none()
+        return form
+
+    def ledger_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self._render_ledger(request)
+        if not request.user.has_perm("policies.add_progressupdate"):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        if upload is None:
+            return self._render_ledger(request, [ledger.RowError(0, "", "请选择要上传的台账文件。")], 400, upload=True)
+        if upload.size > ledger.MAX_BYTES:
+            return self._render_ledger(request, [ledger.RowError(0, "", "文件超过 5 MB，请拆分后上传。")], 400, upload=True)
+        try:
+            created = ledger.import_ledger(data=upload.read(), filename=upload.name, user=request.user)
+        except ledger.LedgerError as error:
+            return self._render_ledger(request, error.errors, 400, upload=True)
+        self.message_user(request, f"已导入 {len(created)} 条进展填报，等待督查员审核。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + "?review_state__exact=submitted")
+
+    def ledger_download_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        params = request.GET.copy()
+        file_format = params.pop("format", ["xlsx"])[-1]
+        if file_format not in ("xlsx", "csv"):
+            return self._render_ledger(request, [ledger.RowError(0, "格式", "只能下载 xlsx 或 csv。")], status=400)
+        try:
+            commitments = ledger.commitments_for_ledger(request.user, {k: v for k, v in params.items() if v})
+        except ledger.LedgerError as error:
+            return self._render_ledger(request, error.errors, status=400)
+        if file_format == "xlsx":
+            response = HttpResponse(ledger.write_xlsx(commitments), content_type=ledger.XLSX_TYPE)
+        else:
+            response = HttpResponse(ledger.write_csv(commitments), content_type="text/csv; charset=utf-8")
+        filename = f"承诺台账-{timezone.localdate():%Y%m%d}.{file_format}"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response

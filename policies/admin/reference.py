@@ -1,0 +1,105 @@
+"""Admin for the reference data: conferences, sources, key tasks, organizations, officials,
+statements, task links and reporter memberships."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from ..models import Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "held_on")
+    search_fields = ("name", "city")
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("publisher", "published_on", "slug", "conference")
+    list_select_related = ("conference",)
+    list_filter = ("publisher", "published_on")
+    search_fields = ("slug", "publisher", "titles")
+    autocomplete_fields = ("conference",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every span in the database indexes this text: changing it would silently move every quote.
+        return ("text",) if obj else ()
+
+
+@admin.register(KeyTask)
+class KeyTaskAdmin(HistoryAdmin):
+    list_display = ("code", "title", "parent", "origin", "commitment_count", "conference")
+    list_display_links = ("code", "title")
+    list_select_related = ("parent", "conference")
+    list_filter = ("origin", ("parent", admin.RelatedOnlyFieldListFilter), "conference")
+    search_fields = ("code", "title", "description")
+    autocomplete_fields = ("parent", "source", "conference")
+    ordering = ("conference", "order")
+
+    @admin.display(description="关联承诺数", ordering="commitment_count")
+    def commitment_count(self, obj):
+        return obj.commitment_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(commitment_count=Count("links", distinct=True))
+
+
+@admin.register(TaskLink)
+class TaskLinkAdmin(HistoryAdmin):
+    list_display = ("commitment", "task", "origin", "score")
+    list_select_related = ("commitment", "task")
+    list_filter = ("origin", "task__parent")
+    search_fields = ("commitment__summary", "task__code", "task__title")
+    autocomplete_fields = ("commitment", "task")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "commitment_count", "reporter_count")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+    @admin.display(description="承诺数", ordering="commitment_count")
+    def commitment_count(self, obj):
+        return obj.commitment_count
+
+    @admin.display(description="填报员数", ordering="reporter_count")
+    def reporter_count(self, obj):
+        return obj.reporter_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            commitment_count=Count("commitments", distinct=True), reporter_count=Count("reporters", distinct=True)
+        )
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "organization")
+    list_select_related = ("organization",)
+    list_filter = ("organization__kind",)
+    search_fields = ("name", "title", "organization__name")
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ("official", "organization", "source", "span_start", "span_end")
+    list_select_related = ("official__organization", "source")
+    list_filter = ("official__organization__kind",)
+    search_fields = ("official__name", "official__organization__name", "text")
+    autocomplete_fields = ("official", "source")
+
+    @admin.display(description="单位", ordering="official__organization__name")
+    def organization(self, obj):
+        return obj.official.organization.name
+
+
+@admin.register(Reporter)
+class ReporterAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
+    list_display = ("user", "organization")
+    list_select_related = ("user", "organization")
+    list_filter = ("organization__kind",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
+    autocomplete_fields = ("user", "organization")

@@ -1,0 +1,162 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from .. import services
+from ..models import ProgressUpdate, ReviewState
+from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .commitments import OrganizationKindFilter
+
+
+class UpdateOrganizationKindFilter(OrganizationKindFilter):
+    def queryset(self, request, queryset):
+        return queryset.filter(commitment__organization__kind=self.value()) if self.value() else queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=1000,
+                             help_text="填报人会在自己的填报中看到这段理由。")
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+    list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
+                    "review_reason", "author", "reviewed_by")
+    list_display_links = ("reported_on", "commitment")
+    list_select_related = ("commitment__organization", "author", "reviewed_by")
+    list_filter = ("review_state", "status", UpdateOrganizationKindFilter,
+                   ("commitment__organization", admin.RelatedOnlyFieldListFilter), "reported_on")
+    search_fields = ("commitment__summary", "commitment__quote", "note", "author__username",
+                     "commitment__organization__name")
+    autocomplete_fields = ("commitment",)
+    date_hierarchy = "reported_on"
+    list_per_page = 50
+    actions = ("approve_selected", "reject_selected")
+    editable_fields = ("commitment", "reported_on", "status", "percent", "note", "evidence_url")
+    review_fields = ("review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    change_form_template = "admin/policies/progressupdate/change_form.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="责任单位", ordering="commitment__organization__name")
+    def organization_name(self, obj):
+        return obj.commitment.organization.name
+
+    def get_queryset(self, request):
+        return visible_updates(request.user, super().get_queryset(request))
+
+    def get_fields(self, request, obj=None):
+        return (*self.editable_fields, *self.review_fields) if obj else self.editable_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # An update stays on the commitment it was written for; the review fields change only through review.
+        return ("commitment", *self.review_fields) if obj else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = visible_commitments(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # ---- permissions: model permissions from the groups, narrowed per object ------------------
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or can_see_update(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_edit_update(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_reviewer(request.user)
+
+    def has_review_permission(self, request, obj=None):
+        return is_reviewer(request.user)
+
+    def has_change_history_permission(self, request, obj=None):
+        # Reverting to an old version is a reviewer's correction, never a way round the review.
+        return is_reviewer(request.user)
+
+    # ---- writes go through the services ------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change and not ProgressUpdate.objects.filter(pk=obj.pk).exists():
+            # "Revert" on the history page of a deleted update: bring it back, then apply the form.
+            services.restore_update(update_id=obj.pk, reviewer=request.user)
+        if change:
+            services.revise_update(update=obj, editor=request.user)
+        else:
+            services.submit_update(update=obj, author=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_updates(updates=[obj], reviewer=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_updates(updates=list(queryset), reviewer=request.user)
+
+    # ---- review: bulk actions and a page per update ------------------------------------------
+
+    @admin.action(description="审核通过所选进展填报", permissions=["review"])
+    def approve_selected(self, request, queryset):
+        approved = services.approve_updates(updates=list(queryset), reviewer=request.user)
+        self.message_user(request, f"已审核通过 {len(approved)} 条进展填报，相关承诺的状态和进度已更新。", messages.SUCCESS)
+
+    @admin.action(description="退回所选进展填报（需填写理由）", permissions=["review"])
+    def reject_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            rejected = services.reject_updates(updates=list(queryset), reviewer=request.user,
+                                               reason=form.cleaned_data["reason"])
+            self.message_user(request, f"已退回 {len(rejected)} 条进展填报。", messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "退回进展填报",
+            "updates": queryset.select_related("commitment", "author"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/policies/progressupdate/reject_selected.html", context)
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/review/", self.admin_site.admin_view(self.review_view),
+                 name="policies_progressupdate_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, object_id):
+        if not is_reviewer(request.user):
+            raise PermissionDenied
+        update = self.get_object(request, object_id)
+        form = ReasonForm(request.POST if request.POST.get("decision") == "reject" else None)
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            try:
+                if decision == "approve":
+                    services.approve_update(update=update, reviewer=request.user)
+                    self.message_user(request, f"已审核通过：{update}。", messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist"))
+                if decision == "reject" and form.is_valid():
+                    services.reject_update(update=update, reviewer=request.user, reason=form.cleaned_data["reason"])
+                    self.message_user(request, f"已退回：{update}。", messages.WARNING)
+                    return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist"))
+            except ValidationError as error:
+                form.add_error(None, error)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "审核进展填报",
+            "update": update,
+            "original": update,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/policies/progressupdate/review.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": is_reviewer(request.user), "ReviewState": ReviewState}
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,120 @@
+"""Who may see and do what: the two staff roles and the row-level scope of a user.
+
+督查员 (reviewer) is a group: sees and edits everything, approves or rejects progress
+updates, manages key tasks and links. 填报员 (reporter) is a group plus a ``Reporter`` row
+tying the user to one organization: sees that organization's commitments, adds progress
+updates to them, edits its own updates until they are approved, never deletes.
+
+Model permissions come from the groups; the organization scope is applied on top of them by
+``visible_commitments``/``visible_updates`` and the object checks below, used by the admin and
+the ledger alike. A staff user who is neither reviewer nor reporter sees no commitments at all:
+staying invisible is the safe default for an account someone forgot to finish setting up.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Commitment, ProgressUpdate, ReviewState
+
+REVIEWER_GROUP = "督查员"
+REPORTER_GROUP = "填报员"
+
+_ALL = ("view", "add", "change", "delete")
+ROLE_PERMISSIONS = {
+    REVIEWER_GROUP: {
+        "commitment": _ALL,
+        "progressupdate": (*_ALL, "review"),
+        "keytask": _ALL,
+        "tasklink": _ALL,
+        "organization": _ALL,
+        "official": _ALL,
+        "statement": _ALL,
+        "source": _ALL,
+        "conference": _ALL,
+        # Who reports for which organization is decided with the accounts, by a superuser.
+        "reporter": ("view",),
+    },
+    REPORTER_GROUP: {
+        "commitment": ("view",),
+        "progressupdate": ("view", "add", "change"),
+        "tasklink": ("view",),
+        "keytask": ("view",),
+        "organization": ("view",),
+        "official": ("view",),
+        "statement": ("view",),
+        "source": ("view",),
+    },
+}
+
+
+@transaction.atomic
+def ensure_roles():
+    """Create both groups and set their permissions to exactly ROLE_PERMISSIONS; safe to repeat."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; make sure they exist even on a fresh flush.
+    create_permissions(apps.get_app_config("policies"), verbosity=0)
+    groups = {}
+    for name, by_model in ROLE_PERMISSIONS.items():
+        codenames = [f"{action}_{model}" for model, actions in by_model.items() for action in actions]
+        permissions = list(Permission.objects.filter(content_type__app_label="policies", codename__in=codenames))
+        missing = set(codenames) - {p.codename for p in permissions}
+        if missing:
+            raise LookupError(f"未找到权限：{', '.join(sorted(missing))}")
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups
+
+
+def is_reviewer(user):
+    return user.is_active and (user.is_superuser or user.has_perm("policies.review_progressupdate"))
+
+
+def reporter_organization_id(user):
+    """The organization a reporter reports for, or None (not a reporter, or a reviewer)."""
+    if not user.is_authenticated or is_reviewer(user):
+        return None
+    reporter = getattr(user, "reporter", None)  # one query per request: Django caches the reverse one-to-one
+    return reporter.organization_id if reporter else None
+
+
+def sees_everything(user):
+    return is_reviewer(user)
+
+
+def visible_commitments(user, queryset=None):
+    queryset = Commitment.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    organization_id = reporter_organization_id(user)
+    return queryset.filter(organization_id=organization_id) if organization_id else queryset.none()
+
+
+def visible_updates(user, queryset=None):
+    queryset = ProgressUpdate.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    organization_id = reporter_organization_id(user)
+    return queryset.filter(commitment__organization_id=organization_id) if organization_id else queryset.none()
+
+
+def can_see_commitment(user, commitment):
+    return sees_everything(user) or (
+        commitment.organization_id is not None and commitment.organization_id == reporter_organization_id(user)
+    )
+
+
+def can_see_update(user, update):
+    if sees_everything(user):
+        return True
+    organization_id = reporter_organization_id(user)
+    return organization_id is not None and update.commitment.organization_id == organization_id
+
+
+def can_edit_update(user, update):
+    """Reviewers edit any update; a reporter only their own, and only until it is approved."""
+    if is_reviewer(user):
+        return True
+    return update.author_id == user.pk and update.review_state != ReviewState.APPROVED and can_see_update(user, update)

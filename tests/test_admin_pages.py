@@ -1,0 +1,48 @@
+"""Every admin page a reviewer can reach answers, in Chinese, with the conference data loaded."""
+
+from django.contrib import admin
+from django.test import TestCase
+from django.urls import reverse
+
+from policies.models import Commitment, ProgressUpdate
+from policies.roles import ensure_roles
+
+from .factories import load_conference, make_reporter, make_reviewer, make_update
+
+
+class AdminPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        ensure_roles()
+        cls.reviewer = make_reviewer()
+        commitment = Commitment.objects.first()
+        make_update(commitment=commitment, author=make_reporter(organization=commitment.organization))
+
+    def test_every_list_search_add_and_change_page(self):
+        self.client.force_login(self.reviewer)
+        models = [m for m in admin.site._registry if m._meta.app_label == "policies"]
+        self.assertGreaterEqual(len(models), 10)
+        for model in models:
+            info = model._meta.app_label, model._meta.model_name
+            urls = [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_changelist" % info) + "?q=重庆"]
+            if self.reviewer.has_perm("%s.add_%s" % info):
+                urls.append(reverse("admin:%s_%s_add" % info))
+            obj = model.objects.first()
+            if obj is not None:
+                urls.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            for url in urls:
+                with self.subTest(url=url):
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertContains(response, 'lang="zh-hans"')
+
+    def test_admin_speaks_chinese(self):
+        self.client.force_login(self.reviewer)
+        html = self.client.get("/admin/policies/progressupdate/").content.decode()
+        for text in ("审核通过所选进展填报", "退回所选进展填报（需填写理由）", "审核状态", "待审核", "责任单位"):
+            self.assertIn(text, html)
+        update = ProgressUpdate.objects.get()
+        html = self.client.get(f"/admin/policies/progressupdate/{update.pk}/change/").content.decode()
+        self.assertIn("这条填报正在等待督查员审核，通过后才会公开。", html)
+        self.assertIn(">审核</a>", html)
