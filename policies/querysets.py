@@ -44,8 +44,8 @@ class KeyTaskQuerySet(models.QuerySet):
 
 class CommitmentQuerySet(models.QuerySet):
     def for_cards(self):
-        """What a list row shows (organization, official, source), without the linked tasks."""
-        return self.select_related("organization", "statement__official", "statement__source")
+        """What a list row shows (organization, official); not the statement's or the source's long text."""
+        return self.select_related("organization", "statement__official").defer("statement__text")
 
     def stats(self, today=None):
         """Totals over this queryset in one query: count, average percent, per status, per light."""

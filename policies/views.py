@@ -56,10 +56,11 @@ def _dress_filter_form(form):
             field.choices = [("", "全部"), *field.choices[1:]]
     if "sort" in form.fields:
         form.fields["sort"].choices = [("", "原文顺序"), *form.fields["sort"].choices[1:]]
+    tasks = list(KeyTask.objects.only("code", "title", "parent_id").order_by("order", "pk"))
     task_choices = [("", "全部")]
-    for task in KeyTask.objects.tree():
+    for task in (t for t in tasks if t.parent_id is None):
         task_choices.append((task.code, f"{task.code} {task.title}"))
-        task_choices += [(child.code, f"　{child.code} {child.title}") for child in task.children.all()]
+        task_choices += [(child.code, f"　{child.code} {child.title}") for child in tasks if child.parent_id == task.pk]
     form.fields["task"].widget = forms.Select(choices=task_choices)
 
 
