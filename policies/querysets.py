@@ -220,34 +220,53 @@ def dashboard_stats(*, today=None, latest=8, red=12):
     }
 
 
+def _continues(previous, following):
+    """Whether a blank line between two blocks is a column break inside a sentence, not a paragraph end.
+
+    The page is set in narrow columns, and the transcription keeps a blank line at each column break.
+    Joined: a block ending mid-sentence followed by a block of body text. Kept apart: headings and
+    bylines (short blocks) and the infographic's items, which start with a title and a space.
+    """
+    if not previous or not following or previous[-1] in "。！？：；”":
+        return False
+    if previous[-1] in "，、":
+        return True
+    return len(previous) >= 20 and len(following) >= 20 and " " not in following[:16]
+
+
 def source_paragraphs(text, marks):
     """The source's paragraphs, each a list of (text, commitment_or_None, is_first_piece) pieces.
 
     ``marks`` are objects with ``span_start``/``span_end`` in flat-text offsets (the text
-    without "\\n"). Paragraphs are separated by blank lines in the raw text; a layout line
-    break inside a paragraph is dropped, as in the flat text, so offsets line up. A quote
-    that runs over a paragraph break is cut into pieces; only the first piece carries the anchor.
+    without "\\n"). Blocks are separated by blank lines in the raw text; a layout line break
+    inside a block is dropped, as in the flat text, so offsets line up. A quote that runs over
+    a paragraph break is cut into pieces; only the first piece carries the anchor.
     """
-    marks = sorted(marks, key=lambda m: (m.span_start, m.span_end))
-    paragraphs, offset, started = [], 0, set()
+    blocks, offset = [], 0
     for raw in text.replace("\r", "").split("\n\n"):
         flat = raw.replace("\n", "")
-        start, end = offset, offset + len(flat)
-        offset = end
-        if not flat.strip():
-            continue
+        if flat.strip():
+            if blocks and blocks[-1][0] + len(blocks[-1][1]) == offset and _continues(blocks[-1][1], flat):
+                blocks[-1] = (blocks[-1][0], blocks[-1][1] + flat)
+            else:
+                blocks.append((offset, flat))
+        offset += len(flat)
+
+    marks = sorted(marks, key=lambda m: (m.span_start, m.span_end))
+    paragraphs, started = [], set()
+    for start, flat in blocks:
+        end = start + len(flat)
         pieces, cursor = [], start
         for mark in marks:
             if mark.span_end <= start or mark.span_start >= end:
                 continue
-            lo, hi = max(mark.span_start, start, cursor), min(mark.span_end, end)
+            lo, hi = max(mark.span_start, cursor), min(mark.span_end, end)
             if lo >= hi:  # overlaps one already marked; the earlier mark keeps the text
                 continue
             if lo > cursor:
                 pieces.append((flat[cursor - start : lo - start], None, False))
-            first = mark.pk not in started
+            pieces.append((flat[lo - start : hi - start], mark, mark.pk not in started))
             started.add(mark.pk)
-            pieces.append((flat[lo - start : hi - start], mark, first))
             cursor = hi
         if cursor < end:
             pieces.append((flat[cursor - start :], None, False))

@@ -49,13 +49,12 @@ class CommitmentListView(FilterView):
 
 def _dress_filter_form(form):
     """Friendlier widgets for the page; the FilterSet itself stays the API's."""
-    for field in form.fields.values():
-        if hasattr(field, "empty_label"):
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
             field.empty_label = "全部"
-        elif getattr(field, "choices", None) and field.choices[0][0] == "":
-            field.choices = [("", "全部"), *field.choices[1:]]
-    if "sort" in form.fields:
-        form.fields["sort"].choices = [("", "原文顺序"), *form.fields["sort"].choices[1:]]
+        elif isinstance(field, forms.ChoiceField) and name != "sort":
+            field.empty_label = "全部"
+            field.widget.choices = field.choices  # the widget copied the choices when the form was built
     tasks = list(KeyTask.objects.only("code", "title", "parent_id").order_by("order", "pk"))
     task_choices = [("", "全部")]
     for task in (t for t in tasks if t.parent_id is None):

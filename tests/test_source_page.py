@@ -35,8 +35,19 @@ class SourcePageTests(TestCase):
         body = html[html.index('<article class="source-text">'):html.index("</article>")]
         text = re.sub(r"<[^>]+>", "", body).replace("\n", "")
         self.assertEqual(text, escape(self.source.flat_text))
-        paragraphs = [p for p in self.source.text.split("\n\n") if p.strip()]
-        self.assertEqual(body.count("<p>"), len(paragraphs))
+        blocks = [p for p in self.source.text.split("\n\n") if p.strip()]
+        self.assertLess(body.count("<p>"), len(blocks))
+        # a column break inside a sentence is joined; the infographic's items stay apart
+        self.assertIn("紧扣“山水之城·美丽之地”目标定位", body)
+        self.assertIn("</p>\n<p>发挥人才作用 聚天下英才而用之", body)
+
+    def test_blank_line_mid_sentence_is_joined_but_headings_stay_apart(self):
+        text = "标题\n\n这是一段很长的正文，讲的是明年要做的事情，还没有\n\n讲完的后半句在这里，也足够长了，所以应当合并。\n\n短标题"
+        paragraphs = [[piece for piece, _, _ in p] for p in source_paragraphs(text, [])]
+        self.assertEqual(
+            paragraphs,
+            [["标题"], ["这是一段很长的正文，讲的是明年要做的事情，还没有讲完的后半句在这里，也足够长了，所以应当合并。"], ["短标题"]],
+        )
 
     def test_quote_across_a_paragraph_break_is_marked_in_both_pieces(self):
         text = "第一段开头，将要\n做的事\n\n接着做完。\n第二段其余。"
