@@ -8,6 +8,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import sync_playwright
 
 from policies.models import Commitment, Organization
+from policies.services import refresh_progress
 
 from .factories import load_conference, make_update
 
@@ -70,8 +71,6 @@ class PublicPagesInTheBrowserTests(StaticLiveServerTestCase):
         commitment = Commitment.objects.get(summary="加大就业失业监测")
         make_update(commitment=commitment, review_state="approved", percent=40, note="监测平台上线",
                     evidence_url="https://example.org/evidence")
-        from policies.services import refresh_progress
-
         refresh_progress()
         self.page.goto(f"{self.live_server_url}/commitments/?q=就业失业监测")
         self.page.get_by_role("link", name="加大就业失业监测").click()
@@ -93,6 +92,11 @@ class PublicPagesInTheBrowserTests(StaticLiveServerTestCase):
         self.page.screenshot(path=ARTIFACTS / "source-highlight.png")
 
     def test_dashboard_fits_a_phone_and_a_desktop(self):
+        for n, commitment in enumerate(Commitment.objects.order_by("pk")[::4]):
+            status = ("in_progress", "behind", "completed")[n % 3]
+            make_update(commitment=commitment, status=status, percent=100 if status == "completed" else (15 + 7 * n) % 95,
+                        review_state="approved", note="测试用进展说明")
+        refresh_progress()
         for width in (360, 1280):
             with self.subTest(width=width):
                 self.page.set_viewport_size({"width": width, "height": 800})
