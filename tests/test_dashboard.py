@@ -170,6 +170,22 @@ class DashboardNumbersTests(TestCase):
         self.assertNotIn("cdn", html.lower())
 
 
+class DashboardEscapingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def test_script_in_names_and_titles_is_escaped(self):
+        Organization.objects.filter(name="江北区").update(name="<script>alert(1)</script>")
+        KeyTask.objects.filter(code="T2").update(title="<script>alert(2)</script>")
+        Commitment.objects.filter(summary="加大就业失业监测").update(summary="<script>alert(3)</script>")
+        for url in ("/", "/tasks/T2/", "/commitments/?kind=district"):
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                self.assertNotIn("<script>", html)
+                self.assertIn("&lt;script&gt;", html)
+
+
 class DashboardQueryCountTests(TestCase):
     @classmethod
     def setUpTestData(cls):

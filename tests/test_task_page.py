@@ -44,6 +44,9 @@ class TaskPageTests(TestCase):
         self.assertContains(response, f'href="{self.t2.get_absolute_url()}"')
         self.assertEqual(response.context["children"], [])
 
+    def test_sub_item_rows_do_not_claim_sub_items_of_their_own(self):
+        self.assertNotContains(self.client.get(self.t2.get_absolute_url()), "子项（")
+
     def test_unknown_task_is_404(self):
         for code in ("T99", "<script>", "2"):
             with self.subTest(code=code):
