@@ -39,7 +39,7 @@ class KeyTaskQuerySet(models.QuerySet):
 
     def with_rollup(self):
         """Annotate each task with the roll-up of the commitments under it (sub-items included)."""
-        return self.annotate(**_rollup_annotations(commitments_under_outer_task()))
+        return self.annotate(**_rollup_annotations(_commitments_under_outer_task()))
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -158,7 +158,7 @@ def _rollup_annotations(commitments):
     return annotations
 
 
-def commitments_under_outer_task():
+def _commitments_under_outer_task():
     """Commitments linked to the outer task or to one of its sub-items, each once."""
     from .models import Commitment, TaskLink
 
@@ -205,7 +205,7 @@ def dashboard_stats(*, today=None, latest=8, red=12):
         members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
         if members:
             groups.append((title, members))
-    updates = list(ProgressUpdate.objects.for_timeline().select_related("commitment")[:latest])
+    updates = list(ProgressUpdate.objects.for_timeline()[:latest])
     red_rows = list(
         Commitment.objects.for_cards().with_light(today).filter(light="red").order_by("due_date", "percent", "pk")[:red]
     )
