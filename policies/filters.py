@@ -5,14 +5,43 @@ Query parameters are a public interface (users' scripts rely on them): add, neve
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .models import Commitment, KeyTask, Light, Official, Organization, Status
+
+
+DISTRICT_KINDS = (Organization.Kind.DISTRICT, Organization.Kind.COUNTY)
+
+# Each sort ends on the primary key so that pages never repeat or skip a row;
+# commitments without an approved update go last in either direction.
+SORT_CHOICES = [
+    ("due", "完成时限（由近到远）"),
+    ("-due", "完成时限（由远到近）"),
+    ("-progress", "进度（由高到低）"),
+    ("progress", "进度（由低到高）"),
+    ("-updated", "最近进展（由新到旧）"),
+    ("updated", "最近进展（由旧到新）"),
+]
+SORT_FIELDS = {"due": "due_date", "progress": "percent", "updated": "last_update_on"}
 
 
 class CommitmentFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
         label="单位", queryset=Organization.objects.all(), widget=forms.Select
+    )
+    district = django_filters.ModelChoiceFilter(
+        label="区县",
+        field_name="organization",
+        queryset=Organization.objects.filter(kind__in=DISTRICT_KINDS),
+        widget=forms.Select,
+        help_text="区或县的 id。",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="市级部门",
+        field_name="organization",
+        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
+        widget=forms.Select,
+        help_text="市级部门的 id。",
     )
     kind = django_filters.ChoiceFilter(label="单位类型", field_name="organization__kind", choices=Organization.Kind.choices)
     task = django_filters.CharFilter(label="重点任务", method="filter_task", help_text="id 或编号（如 T2、T2.1），含其子项。")
@@ -21,8 +50,12 @@ class CommitmentFilter(django_filters.FilterSet):
     official = django_filters.ModelChoiceFilter(
         label="领导干部", field_name="statement__official", queryset=Official.objects.all()
     )
-    due_year = django_filters.NumberFilter(label="完成年份", field_name="due_date__year")
+    # Bounded: a year outside what a date can hold would otherwise crash the lookup.
+    due_year = django_filters.NumberFilter(
+        label="完成年份", field_name="due_date__year", min_value=1, max_value=9999, decimal_places=0
+    )
     q = django_filters.CharFilter(label="关键词", method="filter_text", max_length=100)
+    sort = django_filters.ChoiceFilter(label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="原文顺序")
 
     class Meta:
         model = Commitment
@@ -31,6 +64,11 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_task(self, queryset, name, value):
         task = KeyTask.objects.resolve(value)
         return queryset.under_task(task) if task else queryset.none()
+
+    def filter_sort(self, queryset, name, value):
+        field = F(SORT_FIELDS[value.lstrip("-")])
+        ordering = field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+        return queryset.order_by(ordering, "pk")
 
     def filter_light(self, queryset, name, value):
         return queryset.with_light().filter(light=value)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .querysets import CommitmentQuerySet, KeyTaskQuerySet, ProgressUpdateQuerySet
+from .querysets import CommitmentQuerySet, KeyTaskQuerySet, OrganizationQuerySet, ProgressUpdateQuerySet
 
 
 class Status(models.TextChoices):
@@ -181,9 +181,12 @@ class KeyTask(SpanMixin, models.Model):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "重点任务只有两级：上级任务本身不能再有上级。"})
 
+    def get_absolute_url(self):
+        return reverse("policies:task", args=[self.code])
 
 
-class OrganizationManager(models.Manager):
+
+class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -209,6 +212,9 @@ class Organization(models.Model):
 
     def natural_key(self):
         return (self.name,)
+
+    def get_absolute_url(self):
+        return reverse("policies:organization", args=[self.pk])
 
 
 
@@ -240,6 +246,9 @@ class Official(models.Model):
         return (self.name, *self.organization.natural_key())
 
     natural_key.dependencies = ["policies.organization"]
+
+    def get_absolute_url(self):
+        return reverse("policies:official", args=[self.pk])
 
 
 

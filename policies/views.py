@@ -1,11 +1,16 @@
 """Public pages."""
 
-from django.http import HttpResponse
+from django import forms
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
 
-from .models import Commitment, KeyTask, Source
-from .querysets import group_by_task
+from .filters import CommitmentFilter
+from .models import Commitment, KeyTask, Official, Organization, Source
+from .querysets import dashboard_stats, source_paragraphs
 
 
 @require_GET
@@ -16,9 +21,46 @@ def healthz(request):
 
 @require_GET
 def home(request):
-    tasks = list(KeyTask.objects.tree())
-    commitments = Commitment.objects.for_listing().with_light()
-    return render(request, "policies/home.html", {"sections": group_by_task(tasks, commitments)})
+    return render(request, "policies/dashboard.html", dashboard_stats())
+
+
+@method_decorator(require_GET, name="dispatch")
+class CommitmentListView(FilterView):
+    filterset_class = CommitmentFilter
+    template_name = "policies/commitment_list.html"
+    context_object_name = "commitments"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Commitment.objects.for_cards().with_light().order_by("statement__span_start", "number", "pk")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        _dress_filter_form(filterset.form)
+        return filterset
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or malformed shows the nearest page rather than an error:
+        # people edit these URLs by hand and share them long after the data has changed.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+def _dress_filter_form(form):
+    """Friendlier widgets for the page; the FilterSet itself stays the API's."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = "全部"
+        elif isinstance(field, forms.ChoiceField) and name != "sort":
+            field.empty_label = "全部"
+            field.widget.choices = field.choices  # the widget copied the choices when the form was built
+    tasks = list(KeyTask.objects.only("code", "title", "parent_id").order_by("order", "pk"))
+    task_choices = [("", "全部")]
+    for task in (t for t in tasks if t.parent_id is None):
+        task_choices.append((task.code, f"{task.code} {task.title}"))
+        task_choices += [(child.code, f"　{child.code} {child.title}") for child in tasks if child.parent_id == task.pk]
+    form.fields["task"].widget = forms.Select(choices=task_choices)
 
 
 @require_GET
@@ -31,4 +73,59 @@ def commitment_detail(request, pk):
 @require_GET
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
-    return render(request, "policies/source_detail.html", {"source": source})
+    marks = Commitment.objects.filter(statement__source=source).only("pk", "span_start", "span_end", "summary")
+    paragraphs = source_paragraphs(source.text, list(marks))
+    return render(request, "policies/source_detail.html", {"source": source, "paragraphs": paragraphs})
+
+
+@require_GET
+def task_detail(request, code):
+    # Codes are unique per conference; with several conferences the latest one's task is meant.
+    task = (
+        KeyTask.objects.select_related("parent", "source")
+        .filter(code=code)
+        .order_by("-conference__held_on", "-pk")
+        .first()
+    )
+    if task is None:
+        raise Http404("没有这个重点任务。")
+    rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).with_rollup()}
+    children = sorted((row for pk, row in rollups.items() if pk != task.pk), key=lambda row: (row.order, row.pk))
+    commitments = Commitment.objects.under_task(task).for_listing().with_light()
+    return render(
+        request,
+        "policies/task_detail.html",
+        {"task": task, "rollup": rollups[task.pk], "children": children, "commitments": commitments},
+    )
+
+
+@require_GET
+def organization_detail(request, pk):
+    organization = get_object_or_404(Organization, pk=pk)
+    commitments = organization.commitments.all()
+    return render(
+        request,
+        "policies/organization_detail.html",
+        {
+            "organization": organization,
+            "officials": organization.officials.order_by("name"),
+            "commitments": commitments.for_cards().with_light(),
+            "stats": commitments.stats(),
+        },
+    )
+
+
+@require_GET
+def official_detail(request, pk):
+    official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)
+    commitments = Commitment.objects.filter(statement__official=official)
+    return render(
+        request,
+        "policies/official_detail.html",
+        {
+            "official": official,
+            "statements": official.statements.select_related("source"),
+            "commitments": commitments.for_cards().with_light(),
+            "stats": commitments.stats(),
+        },
+    )

@@ -1,0 +1,27 @@
+"""More data for the pinned query counts: a page must cost the same at any size."""
+
+import datetime
+
+from policies.models import KeyTask, Organization
+from policies.services import refresh_progress
+
+from .factories import make_commitment, make_official, make_organization, make_statement, make_update
+
+
+def grow(*, organizations=6, per_organization=5, source=None):
+    """Add organizations of every kind, each with commitments linked to existing tasks and approved updates."""
+    kinds = list(Organization.Kind.values)
+    tasks = list(KeyTask.objects.order_by("pk"))
+    made = []
+    for i in range(organizations):
+        organization = make_organization(kind=kinds[i % len(kinds)])
+        statement = make_statement(official=make_official(organization=organization), source=source)
+        for j in range(per_organization):
+            linked = [tasks[(i * per_organization + j) % len(tasks)]] if tasks else []
+            commitment = make_commitment(statement=statement, number=j + 1, tasks=linked)
+            make_update(commitment=commitment, percent=10 * j, review_state="approved",
+                        reported_on=datetime.date(2021, 1 + j, 1), evidence_url="https://example.org/e")
+            make_update(commitment=commitment, percent=90, reported_on=datetime.date(2021, 11, 1))
+            made.append(commitment)
+    refresh_progress()
+    return made

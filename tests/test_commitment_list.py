@@ -1,0 +1,178 @@
+"""The commitment list: the API's FilterSet on a page, shareable URLs, sorting, paging and bad input."""
+
+import datetime
+
+from django.test import TestCase
+
+from policies.models import Commitment, KeyTask, Official, Organization
+from policies.services import refresh_progress
+
+from .bulk import grow
+from .factories import load_conference, make_update
+
+
+def shown_ids(response):
+    return [c.pk for c in response.context["commitments"]]
+
+
+class CommitmentListFilterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        cls.jiangbei = Organization.objects.get(name="江北区")
+        cls.yunyang = Organization.objects.get(name="云阳县")
+        cls.keji = Organization.objects.get(name="市科技局")
+        cls.done = Commitment.objects.filter(organization=cls.keji).order_by("pk")[1]
+        make_update(commitment=cls.done, status="completed", percent=100, review_state="approved",
+                    reported_on=datetime.date(2021, 9, 1))
+        make_update(commitment=Commitment.objects.filter(organization=cls.jiangbei).first(), percent=40,
+                    review_state="approved", reported_on=datetime.date(2021, 5, 1))
+        refresh_progress()
+
+    def get(self, **params):
+        response = self.client.get("/commitments/", params)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_district_shows_only_its_commitments(self):
+        response = self.get(district=self.jiangbei.pk)
+        expected = set(Commitment.objects.filter(organization=self.jiangbei).values_list("pk", flat=True))
+        self.assertEqual(set(shown_ids(response)), expected)
+        self.assertEqual(response.context["paginator"].count, 6)
+        self.assertContains(response, "共 <strong>6</strong> 项")
+
+    def test_district_covers_counties_and_refuses_departments(self):
+        self.assertEqual(self.get(district=self.yunyang.pk).context["paginator"].count, 3)
+        response = self.get(district=self.keji.pk)
+        self.assertEqual(shown_ids(response), [])
+        self.assertContains(response, "筛选条件有误")
+
+    def test_department_shows_only_its_commitments(self):
+        response = self.get(department=self.keji.pk)
+        expected = set(Commitment.objects.filter(organization=self.keji).values_list("pk", flat=True))
+        self.assertEqual(set(shown_ids(response)), expected)
+        self.assertEqual(len(expected), 7)
+        self.assertEqual(shown_ids(self.get(department=self.jiangbei.pk)), [])
+
+    def test_filters_combine(self):
+        response = self.get(department=self.keji.pk, status="completed")
+        self.assertEqual(shown_ids(response), [self.done.pk])
+        self.assertEqual(shown_ids(self.get(district=self.jiangbei.pk, status="completed")), [])
+        t2 = set(Commitment.objects.under_task(KeyTask.objects.get(code="T2")).values_list("pk", flat=True))
+        both = set(shown_ids(self.get(task="T2", department=self.keji.pk)))
+        self.assertEqual(both, t2 & set(Commitment.objects.filter(organization=self.keji).values_list("pk", flat=True)))
+        self.assertTrue(both)
+
+    def test_every_documented_filter_narrows_the_list(self):
+        official = Official.objects.get(name="陈元春")
+        cases = [
+            ({"organization": self.jiangbei.pk}, Commitment.objects.filter(organization=self.jiangbei)),
+            ({"kind": "county"}, Commitment.objects.filter(organization__kind="county")),
+            ({"task": "T2.1"}, Commitment.objects.under_task(KeyTask.objects.get(code="T2.1"))),
+            ({"official": official.pk}, Commitment.objects.filter(statement__official=official)),
+            ({"light": "grey"}, Commitment.objects.filter(pk=self.done.pk)),
+            ({"due_year": 2025}, Commitment.objects.filter(due_date__year=2025)),
+            ({"q": "就业"}, Commitment.objects.filter(summary__contains="就业") | Commitment.objects.filter(quote__contains="就业")),
+        ]
+        for params, queryset in cases:
+            with self.subTest(params=params):
+                expected = set(queryset.values_list("pk", flat=True))
+                response = self.get(page_size=100, **params)
+                self.assertTrue(expected)
+                self.assertEqual(response.context["paginator"].count, len(expected))
+
+    def test_sorting_by_progress_due_date_and_latest_update(self):
+        by_progress = shown_ids(self.get(sort="-progress"))
+        self.assertEqual(by_progress[0], self.done.pk)
+        by_update = shown_ids(self.get(sort="-updated"))
+        self.assertEqual(by_update[:2], [self.done.pk, Commitment.objects.filter(organization=self.jiangbei).first().pk])
+        oldest_first = shown_ids(self.get(sort="updated"))
+        self.assertEqual(oldest_first[0], Commitment.objects.filter(organization=self.jiangbei).first().pk)
+        due_last = self.get(sort="-due").context["commitments"][0]
+        self.assertEqual(due_last.due_date, datetime.date(2025, 12, 31))
+
+    def test_pages_keep_the_filters_and_out_of_range_pages_show_the_last(self):
+        first = self.get(kind="district")
+        self.assertEqual(first.context["paginator"].count, 24)
+        self.assertContains(first, 'href="?kind=district&amp;page=2"')
+        last = self.get(kind="district", page=999)
+        self.assertEqual(last.context["page_obj"].number, 2)
+        for page in ("abc", "-1", "0", "9" * 40):
+            with self.subTest(page=page):
+                self.assertEqual(self.client.get("/commitments/", {"page": page}).status_code, 200)
+
+    def test_bad_values_give_a_form_error_or_nothing_never_a_500(self):
+        bad = [
+            {"district": "abc"}, {"department": "99999"}, {"organization": "1.5"}, {"kind": "planet"},
+            {"status": "done"}, {"light": "blue"}, {"official": "-1"}, {"due_year": "1e99"},
+            {"due_year": "99999999999999"}, {"due_year": "-3"}, {"due_year": "2021.5"}, {"sort": "pk"},
+            {"q": "长" * 101},
+        ]
+        for params in bad:
+            with self.subTest(params=params):
+                response = self.get(**params)
+                self.assertEqual(shown_ids(response), [])
+                self.assertContains(response, "筛选条件有误")
+        for params in ({"task": "T99"}, {"task": "<script>alert(1)</script>"}, {"q": "不存在的词语"}):
+            with self.subTest(params=params):
+                self.assertEqual(shown_ids(self.get(**params)), [])
+
+    def test_script_in_input_is_escaped(self):
+        response = self.get(q="<script>alert(1)</script>", task="<script>x</script>")
+        html = response.content.decode()
+        self.assertNotIn("<script>", html)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+
+    def test_script_in_data_is_escaped(self):
+        Commitment.objects.filter(pk=self.done.pk).update(summary="<script>alert('x')</script>")
+        html = self.get(department=self.keji.pk).content.decode()
+        self.assertNotIn("<script>", html)
+        self.assertIn("&lt;script&gt;", html)
+
+    def test_form_is_labelled_and_shows_the_current_state(self):
+        response = self.get(district=self.jiangbei.pk, sort="-progress")
+        html = response.content.decode()
+        for name in ("district", "department", "organization", "kind", "task", "status", "light", "official",
+                     "due_year", "q", "sort"):
+            self.assertIn(f'<label for="id_{name}">', html)
+        self.assertIn(f'<option value="{self.jiangbei.pk}" selected>江北区</option>', html)
+        self.assertIn('<option value="T2.1">', html)
+
+
+class NewFiltersOnTheApiTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def test_district_department_and_sort_work_on_the_api(self):
+        jiangbei = Organization.objects.get(name="江北区")
+        keji = Organization.objects.get(name="市科技局")
+        body = self.client.get("/api/commitments/", {"district": jiangbei.pk}).json()
+        self.assertEqual({r["organization"]["name"] for r in body["results"]}, {"江北区"})
+        body = self.client.get("/api/commitments/", {"department": keji.pk, "sort": "-due"}).json()
+        self.assertEqual(body["count"], 7)
+        self.assertEqual({r["organization"]["name"] for r in body["results"]}, {"市科技局"})
+        for params in ({"district": keji.pk}, {"department": "x"}, {"sort": "nope"}, {"due_year": "99999999999"}):
+            with self.subTest(params=params):
+                response = self.client.get("/api/commitments/", params)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(next(iter(params)), response.json())
+
+
+class CommitmentListQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def test_query_count_does_not_grow_with_data(self):
+        # 1 count, 2 page of commitments, 3-6 organization, district, department and official choices, 7 task choices
+        with self.assertNumQueries(7):
+            self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
+        grow(organizations=10, per_organization=6)
+        with self.assertNumQueries(7):
+            response = self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
+        self.assertEqual(len(response.context["commitments"]), 20)
+        # a chosen organization costs one look-up to validate it
+        district = Organization.objects.filter(kind="district").first()
+        with self.assertNumQueries(8):
+            self.client.get("/commitments/", {"district": district.pk})

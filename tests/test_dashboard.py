@@ -1,0 +1,205 @@
+"""The dashboard's figures match figures computed here, independently, from the data and a known set of updates."""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.test import TestCase
+from django.utils import timezone
+
+from policies.models import Commitment, KeyTask, Organization, TaskLink
+from policies.services import refresh_progress
+
+from .bulk import grow
+from .factories import load_conference, make_update
+
+CLOSED = {"completed", "not_kept"}
+
+
+def expected_light(commitment, today):
+    """The warning-light rule as the README states it, written out again for the test."""
+    if commitment.status in CLOSED:
+        return "grey"
+    if commitment.due_date < today:
+        return "red"
+    soon = today + datetime.timedelta(days=settings.WARNING_DUE_SOON_DAYS)
+    if commitment.due_date <= soon and commitment.percent < settings.WARNING_DUE_SOON_PERCENT:
+        return "yellow"
+    stale = today - datetime.timedelta(days=settings.WARNING_STALE_DAYS)
+    last = commitment.last_update_on or commitment.statement.source.published_on
+    return "yellow" if last < stale else "green"
+
+
+class DashboardNumbersTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        get = lambda summary: Commitment.objects.get(summary=summary)  # noqa: E731
+        cls.a, cls.b, cls.c, cls.d, cls.e = (
+            get("加大就业失业监测"), get("加快科技成果转化应用"), get("多措并举扩大有效投资"),
+            get("深化科技体制机制改革"), get("激发创新人才活力"),
+        )
+        d = datetime.date
+        # (commitment, reported_on, status, percent, review_state): only "approved" may count.
+        cls.updates = [
+            (cls.a, d(2021, 3, 1), "in_progress", 30, "approved"),
+            (cls.a, d(2021, 6, 1), "in_progress", 60, "approved"),
+            (cls.a, d(2021, 9, 1), "in_progress", 90, "submitted"),
+            (cls.b, d(2021, 5, 1), "completed", 100, "approved"),
+            (cls.c, d(2021, 4, 1), "behind", 20, "approved"),
+            (cls.c, d(2021, 10, 1), "in_progress", 80, "rejected"),
+            (cls.d, d(2021, 8, 1), "completed", 100, "submitted"),
+            (cls.e, d(2021, 7, 1), "not_kept", 10, "approved"),
+        ]
+        for commitment, reported_on, status, percent, state in cls.updates:
+            extra = {"review_reason": "佐证不足"} if state == "rejected" else {}
+            make_update(commitment=commitment, reported_on=reported_on, status=status, percent=percent,
+                        review_state=state, note=f"进展说明 {commitment.summary}", **extra)
+        refresh_progress()
+
+    def expected(self):
+        """Status and percent per commitment from the approved updates above, by hand."""
+        latest = {}
+        for commitment, reported_on, status, percent, state in self.updates:
+            if state == "approved" and (commitment.pk not in latest or reported_on > latest[commitment.pk][0]):
+                latest[commitment.pk] = (reported_on, status, percent)
+        rows = {}
+        for commitment in Commitment.objects.select_related("statement__source", "organization"):
+            _, status, percent = latest.get(commitment.pk, (None, "not_started", 0))
+            rows[commitment.pk] = (commitment, status, percent)
+        return rows
+
+    def setUp(self):
+        self.response = self.client.get("/")
+        self.assertEqual(self.response.status_code, 200)
+        self.context = self.response.context
+        self.today = timezone.localdate()
+
+    def test_totals_per_status_and_light_and_average(self):
+        rows = self.expected()
+        totals = self.context["totals"]
+        self.assertEqual(totals["total"], len(rows))
+        statuses = defaultdict(int)
+        for _, status, _ in rows.values():
+            statuses[status] += 1
+        for status in ("completed", "in_progress", "behind", "not_started", "not_kept"):
+            self.assertEqual(totals[f"status_{status}"], statuses[status], status)
+        self.assertEqual(statuses["completed"], 1)  # the submitted "completed" of d does not count
+        average = sum(percent for _, _, percent in rows.values()) / len(rows)
+        self.assertEqual(totals["avg_percent"], round(average, 1))
+        self.assertAlmostEqual(average, (60 + 100 + 20 + 10) / 67)
+        lights = defaultdict(int)
+        for commitment, _, _ in rows.values():
+            commitment.refresh_from_db()
+            lights[expected_light(commitment, self.today)] += 1
+        for light in ("red", "yellow", "green", "grey"):
+            self.assertEqual(totals[f"light_{light}"], lights[light], light)
+        html = self.response.content.decode()
+        self.assertIn(f"<dd><a href=\"/commitments/\">{len(rows)}</a> 项</dd>", html)
+        self.assertIn(f"{round(average, 1)}%", html)
+
+    def test_key_tasks_roll_up_sub_items_counting_each_commitment_once(self):
+        rows = self.expected()
+        under = defaultdict(set)
+        for link in TaskLink.objects.select_related("task__parent"):
+            top = link.task.parent or link.task
+            under[top.code].add(link.commitment_id)
+        tasks = {task.code: task for task in self.context["tasks"]}
+        self.assertEqual(list(tasks), list(KeyTask.objects.filter(parent=None).order_by("order").values_list("code", flat=True)))
+        for code, task in tasks.items():
+            members = under[code]
+            with self.subTest(code=code):
+                self.assertEqual(task.n_commitments, len(members))
+                expected_avg = sum(rows[pk][2] for pk in members) / len(members) if members else 0
+                self.assertAlmostEqual(task.avg_percent, expected_avg)
+                self.assertEqual(task.n_completed, sum(rows[pk][1] == "completed" for pk in members))
+        # T8 has commitments through its sub-items only once each, and the dashboard lists the tree.
+        self.assertGreater(tasks["T8"].n_commitments, Commitment.objects.filter(tasks__code="T8").count())
+        html = self.response.content.decode()
+        for task in KeyTask.objects.all():
+            self.assertIn(task.title, html)
+
+    def test_organizations_grouped_by_kind_with_their_progress(self):
+        rows = self.expected()
+        groups = dict(self.context["organization_groups"])
+        self.assertEqual(list(groups), ["区县", "市级部门", "开发区", "企业"])
+        self.assertEqual({o.name for o in groups["区县"]}, set(
+            Organization.objects.filter(kind__in=["district", "county"]).values_list("name", flat=True)))
+        self.assertIn("云阳县", {o.name for o in groups["区县"]})
+        by_name = {o.name: o for members in groups.values() for o in members}
+        self.assertEqual(len(by_name), Organization.objects.count())
+        for organization in Organization.objects.all():
+            mine = [percent for commitment, _, percent in rows.values() if commitment.organization_id == organization.pk]
+            with self.subTest(organization=organization.name):
+                self.assertEqual(by_name[organization.name].n_commitments, len(mine))
+                self.assertAlmostEqual(by_name[organization.name].avg_percent, sum(mine) / len(mine))
+        self.assertEqual(by_name["市科技局"].n_completed, 1)
+
+    def test_latest_updates_are_the_approved_ones_newest_first(self):
+        shown = self.context["latest_updates"]
+        approved = sorted(
+            [(reported_on, c.pk) for c, reported_on, _, _, state in self.updates if state == "approved"], reverse=True
+        )
+        self.assertEqual([(u.reported_on, u.commitment_id) for u in shown], approved)
+        html = self.response.content.decode()
+        self.assertNotIn("2021-09-01", html)  # the submitted 90 % of a
+        self.assertNotIn("2021-10-01", html)  # the rejected one
+
+    def test_red_light_list_and_links(self):
+        rows = self.expected()
+        red = []
+        for commitment, _, _ in rows.values():
+            commitment.refresh_from_db()
+            if expected_light(commitment, self.today) == "red":
+                red.append(commitment)
+        shown = self.context["red_commitments"]
+        self.assertEqual(len(shown), min(12, len(red)))
+        self.assertTrue({c.pk for c in shown} <= {c.pk for c in red})
+        html = self.response.content.decode()
+        self.assertIn(f"查看全部 {len(red)} 项红灯事项", html)
+        jiangbei = Organization.objects.get(name="江北区")
+        keji = Organization.objects.get(name="市科技局")
+        self.assertIn(f'href="/commitments/?district={jiangbei.pk}"', html)
+        self.assertIn(f'href="/commitments/?department={keji.pk}"', html)
+
+    def test_bars_are_drawn_on_the_server_with_numbers(self):
+        html = self.response.content.decode()
+        self.assertIn('class="stack"', html)
+        self.assertIn('style="flex-grow: 1"', html)  # one completed commitment
+        self.assertNotIn("<script", html)
+        self.assertNotIn("cdn", html.lower())
+
+
+class DashboardEscapingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def test_script_in_names_and_titles_is_escaped(self):
+        Organization.objects.filter(name="江北区").update(name="<script>alert(1)</script>")
+        KeyTask.objects.filter(code="T2").update(title="<script>alert(2)</script>")
+        Commitment.objects.filter(summary="加大就业失业监测").update(summary="<script>alert(3)</script>")
+        for url in ("/", "/tasks/T2/", "/commitments/?kind=district"):
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                self.assertNotIn("<script>", html)
+                self.assertIn("&lt;script&gt;", html)
+
+
+class DashboardQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        make_update(commitment=Commitment.objects.first(), review_state="approved")
+        refresh_progress()
+
+    def test_query_count_does_not_grow_with_data(self):
+        # 1 totals, 2 tasks with roll-ups, 3 their sub-items, 4 organizations with roll-ups,
+        # 5 latest approved updates, 6 red-light commitments
+        with self.assertNumQueries(6):
+            small = self.client.get("/")
+        grow(organizations=8, per_organization=5)
+        with self.assertNumQueries(6):
+            large = self.client.get("/")
+        self.assertEqual(small.context["totals"]["total"] + 40, large.context["totals"]["total"])
+        self.assertEqual(len(large.context["latest_updates"]), 8)
