@@ -3,7 +3,7 @@
 jieba's dictionary takes about a second and ~100 MB to load, so it is loaded lazily, once per
 process, the first time text is segmented; ``manage.py migrate``/``check`` and workers that never
 search never pay for it. A server that will search calls ``warm_up()`` before it forks its
-workers (see gunicorn.conf.py), so the workers share the loaded dictionary.
+workers, so the workers share the loaded dictionary (README, "Chinese search", shows the gunicorn hook).
 
 Two ways to cut, and why:
 - ``tokenize(text)``: jieba's precise mode. Queries, TF-IDF and keywords use it: one reading of the text.
@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
@@ -66,7 +67,12 @@ def stop_words():
 def _cache_dir():
     # The default cache is /tmp/jieba.cache, shared by every user of the machine and loaded with
     # marshal: keep ours beside the app's other writable data instead.
-    path = Path(getattr(settings, "DATA_DIR", DATA_DIR)) / "cache"
+    try:
+        base = Path(settings.DATA_DIR)
+    except (ImproperlyConfigured, AttributeError):
+        # Warmed up before Django's settings (e.g. gunicorn's on_starting): the project's var/.
+        base = Path(__file__).resolve().parent.parent / "var"
+    path = base / "cache"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -131,15 +137,17 @@ def tokenize(text):
 
 def index_tokens(text):
     """``tokenize(text)`` plus every dictionary word of two or more characters inside each token."""
-    tokenizer = _get_tokenizer()
-    freq = tokenizer.FREQ
+    return expand(tokenize(text))
+
+
+def expand(tokens):
+    """Each token followed by the dictionary words of two or more characters inside it."""
+    freq = _get_tokenizer().FREQ
     stops = stop_words()
     out = []
-    for token in tokenize(text):
+    for token in tokens:
         out.append(token)
         n = len(token)
-        if n <= 2:
-            continue
         for size in range(n - 1, 1, -1):
             for start in range(0, n - size + 1):
                 part = token[start : start + size]
