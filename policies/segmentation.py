@@ -7,8 +7,8 @@ workers, so the workers share the loaded dictionary (README, "Chinese search", s
 
 Two ways to cut, and why:
 - ``tokenize(text)``: jieba's precise mode. Queries, TF-IDF and keywords use it: one reading of the text.
-- ``index_tokens(text)``: precise mode plus every dictionary word inside a longer token, so a
-  document that says 成渝地区双城经济圈 is also found by 双城经济圈 or 成渝.
+- ``index_tokens(text)``: precise mode plus every dictionary word and every character inside a
+  longer token, so a document that says 成渝地区双城经济圈 is also found by 双城经济圈, 成渝 or 渝.
 
 Tokens are normalised (lower case, punctuation removed: 西部（重庆）科学城 → 西部重庆科学城) so that
 both database engines' own tokenizers see one token per jieba token.
@@ -34,6 +34,7 @@ _tokenizer = None
 
 # Anything that is not a letter or digit (CJK ideographs are letters) splits tokens.
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # jieba cuts at punctuation before it looks in the dictionary, so terms that contain punctuation
 # (西部（重庆）科学城) are matched here first and kept whole.
 _SPECIAL_TERMS_RE = None
@@ -136,12 +137,19 @@ def tokenize(text):
 
 
 def index_tokens(text):
-    """``tokenize(text)`` plus every dictionary word of two or more characters inside each token."""
-    return expand(tokenize(text))
+    """``tokenize(text)``, each token followed by the words inside it, down to single characters.
+
+    The single characters let a query that jieba can only cut into characters (an unlisted place
+    name such as 川南渝西 → 川南/渝/西) still find the text, as a substring search would.
+    """
+    return expand(tokenize(text), min_length=1)
 
 
-def expand(tokens):
-    """Each token followed by the dictionary words of two or more characters inside it."""
+def expand(tokens, min_length=2):
+    """Each token followed by the dictionary words inside it of ``min_length`` characters or more.
+
+    Single characters count only when Chinese and not stop words.
+    """
     freq = _get_tokenizer().FREQ
     stops = stop_words()
     out = []
@@ -149,8 +157,12 @@ def expand(tokens):
         out.append(token)
         n = len(token)
         for size in range(n - 1, 1, -1):
+            if size < min_length:
+                break
             for start in range(0, n - size + 1):
                 part = token[start : start + size]
                 if freq.get(part) and part not in stops:
                     out.append(part)
+        if min_length <= 1 and n > 1:
+            out.extend(ch for ch in token if _CJK.match(ch) and ch not in stops)
     return out
