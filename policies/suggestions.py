@@ -14,10 +14,11 @@ For pages:
     keywords_for_organization(organization, n=8) -> [(word, weight)]
     keywords_for_task(task, n=8) -> [(word, weight)]   (the task's commitments, sub-items included)
 
-The fitted model is cached per process and rebuilt when the number or the newest id of
-documents, tasks or curated links changes (two small aggregate queries per call); an edit that
-changes only a text is picked up at the next such change or on restart, which moves IDF weights
-very little.
+The fitted model is cached per process. This process's own writes clear it (``policies.signals``);
+other processes notice when the number or the newest id of documents, tasks or curated links
+changes (small aggregate queries per call: one for keywords, three for suggestions). An edit made
+by another process that changes only a text is picked up at the next such change or on restart;
+it moves IDF weights very little.
 """
 
 import math
@@ -98,24 +99,40 @@ class TaskModel:
         documents = {cid: toks for cid, toks in documents.items() if cid != exclude_commitment_id}
         task_tokens = {task_id: _tokens(text) for task_id, text in tasks}
         self.tfidf = TfIdf([*task_tokens.values(), *documents.values()])
-        members = defaultdict(list)
+        self.task_ids = [task_id for task_id, _ in tasks]
+        self.members = defaultdict(list)
         for commitment_id, task_id in links:
             if commitment_id in documents and task_id in task_tokens:
-                members[task_id].append(commitment_id)
-        self.task_ids = [task_id for task_id, _ in tasks]
-        self.profiles = {}
-        for task_id in self.task_ids:
-            profile = {}
-            _add(profile, self.tfidf.vector(task_tokens[task_id]), TITLE_WEIGHT)
-            linked = members.get(task_id, [])
-            for commitment_id in linked:
-                _add(profile, self.tfidf.vector(documents[commitment_id]), 1.0 / len(linked))
-            self.profiles[task_id] = _normalised(profile)
+                self.members[task_id].append(commitment_id)
+        self.member_vectors = {
+            cid: self.tfidf.vector(documents[cid]) for linked in self.members.values() for cid in linked
+        }
+        self.title_vectors = {task_id: self.tfidf.vector(task_tokens[task_id]) for task_id in self.task_ids}
+        self.profiles = {task_id: self._profile(task_id) for task_id in self.task_ids}
 
-    def rank(self, tokens):
-        """[(task_id, score)] best first; ties keep the tasks' printed order."""
+    def _profile(self, task_id, without=None):
+        profile = {}
+        _add(profile, self.title_vectors[task_id], TITLE_WEIGHT)
+        linked = [cid for cid in self.members.get(task_id, []) if cid != without]
+        for commitment_id in linked:
+            _add(profile, self.member_vectors[commitment_id], 1.0 / len(linked))
+        return _normalised(profile)
+
+    def rank(self, tokens, *, without_commitment_id=None):
+        """[(task_id, score)] best first; ties keep the tasks' printed order.
+
+        ``without_commitment_id``: profiles rebuilt without that commitment's curated links, so a
+        saved commitment is not judged by its own text (the IDF still counts it; a full refit,
+        as ``evaluate_leave_one_out`` does, costs a pass over every document).
+        """
+        profiles = self.profiles
+        if without_commitment_id in self.member_vectors:
+            profiles = dict(profiles)
+            for task_id, linked in self.members.items():
+                if without_commitment_id in linked:
+                    profiles[task_id] = self._profile(task_id, without=without_commitment_id)
         vector = self.tfidf.vector(tokens)
-        scored = [(task_id, cosine(vector, self.profiles[task_id])) for task_id in self.task_ids]
+        scored = [(task_id, cosine(vector, profiles[task_id])) for task_id in self.task_ids]
         return sorted(scored, key=lambda pair: -pair[1])
 
 
@@ -125,12 +142,15 @@ _cache_lock = threading.Lock()
 _cache = {}
 
 
-def _fingerprint():
+def _documents_fingerprint():
     docs = SearchDocument.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    links = TaskLink.objects.filter(origin=LinkOrigin.CURATED).aggregate(
-        n=Count("pk"), last=Max("pk"), tasks=Count("task", distinct=True)
-    )
-    return (docs["n"], docs["last"], links["n"], links["last"], links["tasks"])
+    return (docs["n"], docs["last"])
+
+
+def _model_fingerprint():
+    links = TaskLink.objects.filter(origin=LinkOrigin.CURATED).aggregate(n=Count("pk"), last=Max("pk"))
+    tasks = KeyTask.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (*_documents_fingerprint(), links["n"], links["last"], tasks["n"], tasks["last"])
 
 
 def load_training_data():
@@ -151,8 +171,8 @@ def load_training_data():
     return tasks, documents, links
 
 
-def _cached(name, build):
-    key = _fingerprint()
+def _cached(name, build, fingerprint):
+    key = fingerprint()
     with _cache_lock:
         hit = _cache.get(name)
         if hit and hit[0] == key:
@@ -164,10 +184,11 @@ def _cached(name, build):
 
 
 def _task_model():
-    return _cached("tasks", lambda: TaskModel(*load_training_data()))
+    return _cached("tasks", lambda: TaskModel(*load_training_data()), _model_fingerprint)
 
 
 def clear_cache():
+    """Forget the fitted model; ``policies.signals`` calls it when this process writes what it is fitted on."""
     with _cache_lock:
         _cache.clear()
 
@@ -180,11 +201,8 @@ def suggest_tasks(text, *, limit=5, exclude_commitment_id=None):
     tokens = _tokens(text)
     if not tokens:
         return []
-    if exclude_commitment_id is None:
-        model = _task_model()
-    else:
-        model = TaskModel(*load_training_data(), exclude_commitment_id=exclude_commitment_id)
-    ranked = [(task_id, score) for task_id, score in model.rank(tokens) if score > 0][:limit]
+    ranked = _task_model().rank(tokens, without_commitment_id=exclude_commitment_id)
+    ranked = [(task_id, score) for task_id, score in ranked if score > 0][:limit]
     tasks = KeyTask.objects.select_related("parent").in_bulk([task_id for task_id, _ in ranked])
     return [Suggestion(tasks[task_id], round(score, 4)) for task_id, score in ranked if task_id in tasks]
 
@@ -219,7 +237,11 @@ def accept_suggestion(*, commitment, task):
 
 
 def _corpus_idf():
-    return _cached("idf", lambda: TfIdf([words.split() for words in SearchDocument.objects.values_list("words", flat=True)]))
+    return _cached(
+        "idf",
+        lambda: TfIdf([words.split() for words in SearchDocument.objects.values_list("words", flat=True)]),
+        _documents_fingerprint,
+    )
 
 
 @lru_cache(maxsize=1)

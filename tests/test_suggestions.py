@@ -85,15 +85,27 @@ class ConferenceSuggestionTests(TestCase):
 
     def test_keywords_of_an_organization(self):
         bureau = Organization.objects.get(name="市人力社保局")
-        # 1: IDF fingerprint (documents), 2: fingerprint (links), 3: corpus, 4: the bureau's words
-        with self.assertNumQueries(4):
+        # 1: fingerprint of the documents, 2: the corpus for IDF, 3: the bureau's words
+        with self.assertNumQueries(3):
             keywords = suggestions.keywords_for_organization(bureau, n=5)
         self.assertEqual(keywords[0], ("就业", 1.0))
         self.assertEqual(len(keywords), 5)
         self.assertTrue(all(0 < weight <= 1 for _, weight in keywords))
         # Cached per process: later pages pay only the fingerprint and their own words.
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(2):
             suggestions.keywords_for_organization(bureau, n=5)
+
+    def test_a_new_task_is_suggested_at_once(self):
+        suggestions.suggest_tasks("发展低空经济和无人机产业")  # fits and caches the model
+        task = make_task(conference=KeyTask.objects.first().conference, code="T99", title="大力发展低空经济和无人机产业")
+        self.assertEqual(suggestions.suggest_tasks("发展低空经济和无人机产业", limit=1)[0].task, task)
+
+    def test_a_new_curated_link_lends_its_words_to_the_task_at_once(self):
+        t5 = KeyTask.objects.get(code="T5")
+        before = dict((s.task.code, s.score) for s in suggestions.suggest_tasks("跨境电商综合试验区", limit=31))
+        make_commitment(tasks=[t5], summary="建设跨境电商综合试验区", quote="建设跨境电商综合试验区")
+        after = dict((s.task.code, s.score) for s in suggestions.suggest_tasks("跨境电商综合试验区", limit=31))
+        self.assertGreater(after["T5"], before.get("T5", 0.0))
 
     def test_keywords_of_a_task_include_its_sub_items(self):
         words = [word for word, _ in suggestions.keywords_for_task(KeyTask.objects.get(code="T8"), n=8)]
