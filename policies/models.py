@@ -471,6 +471,13 @@ class SearchDocument(models.Model):
         return f"检索文档：{self.commitment_id}"
 
 
+class NeverListedManager(models.Manager):
+    # The FTS5 table is read only through a commitment query's join. Listing it (dumpdata) would
+    # fail on PostgreSQL, where it does not exist, and would copy an index, not data, on SQLite.
+    def get_queryset(self):
+        return super().get_queryset().none()
+
+
 class SearchIndexEntry(models.Model):
     """SQLite only: a row of the FTS5 table over SearchDocument, created by migration, not by Django.
 
@@ -491,6 +498,9 @@ class SearchIndexEntry(models.Model):
     match = models.TextField(db_column="policies_searchindexentry")
     rank = models.FloatField()
 
+    objects = NeverListedManager()
+
     class Meta:
         managed = False
         db_table = "policies_searchindexentry"
+        base_manager_name = "objects"

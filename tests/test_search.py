@@ -194,6 +194,16 @@ class RebuildCommandTests(TestCase):
         self.assertEqual(found("技能"), [self.other])
 
 
+class DumpDataTests(TestCase):
+    def test_dumpdata_of_the_app_skips_the_engine_specific_index(self):
+        make_commitment(summary="加大就业失业监测", quote="加大就业失业监测")
+        out = StringIO()
+        call_command("dumpdata", "policies", stdout=out)
+        models = {row["model"] for row in json.loads(out.getvalue())}
+        self.assertIn("policies.commitment", models)
+        self.assertNotIn("policies.searchindexentry", models)
+
+
 class HighlightTests(TestCase):
     def test_matched_words_are_marked_and_the_rest_escaped(self):
         html = search.highlight("<b>就业</b>&稳就业", search.query_terms("就业"))

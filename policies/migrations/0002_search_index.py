@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
             options={
                 'db_table': 'policies_searchindexentry',
                 'managed': False,
+                'base_manager_name': 'objects',
             },
         ),
         migrations.CreateModel(
