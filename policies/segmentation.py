@@ -16,6 +16,7 @@ HMM new-word guessing is off: a query cut on its own must give the same tokens a
 inside a document, and the HMM guesses depend on the neighbouring characters.
 """
 
+import logging
 import re
 import tempfile
 import threading
@@ -90,7 +91,7 @@ def _get_tokenizer():
         if _tokenizer is None:
             import jieba
 
-            jieba.setLogLevel(30)
+            jieba.setLogLevel(logging.WARNING)  # its own handler would print the load to stderr
             tokenizer = jieba.Tokenizer()
             tokenizer.tmp_dir = str(_cache_dir())
             tokenizer.initialize()

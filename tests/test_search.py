@@ -12,7 +12,7 @@ from policies import search, segmentation
 from policies.filters import CommitmentFilter
 from policies.models import Commitment, Organization, SearchDocument
 
-from .factories import load_conference, make_commitment, make_organization, make_statement
+from .factories import load_conference, make_commitment, make_statement
 
 CIRCLE = "成渝地区双城经济圈"
 
@@ -218,6 +218,14 @@ class HighlightTests(TestCase):
             search.highlight_parts("打造一流营商环境", ["营商环境"]), [("打造一流", False), ("营商环境", True)]
         )
         self.assertEqual(search.highlight_parts("打造一流", []), [("打造一流", False)])
+
+    def test_template_filter(self):
+        from django.template import Context, Template
+
+        rendered = Template("{% load search_tags %}{{ text|highlight:terms }}").render(
+            Context({"text": "<i>稳定和扩大就业</i>", "terms": search.query_terms("就业")})
+        )
+        self.assertEqual(rendered, "&lt;i&gt;稳定和扩大<mark>就业</mark>&lt;/i&gt;")
 
     def test_query_terms_drop_stop_words_and_repeats(self):
         self.assertEqual(search.query_terms("科技的 平台 科技，"), ["科技", "平台"])
