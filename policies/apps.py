@@ -5,3 +5,8 @@ class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = "承诺跟踪"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -74,12 +74,7 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.with_light().filter(light=value)
 
     def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(quote__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(organization__name__icontains=word)
-                | Q(statement__official__name__icontains=word)
-            )
-        return queryset
+        # Full-text search with jieba's words: every word must match; best first (see policies/search.py).
+        from .search import search_commitments
+
+        return search_commitments(queryset, value)
