@@ -1,3 +1,9 @@
+import os
+
+# Live-server browser tests run Django in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 def pytest_configure():
     from django.conf import settings
 

@@ -215,11 +215,11 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def _ledger_filter_form(self, request):
         form = CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form
         organization_id = reporter_organization_id(request.user)
-        if organization_id:
+        if organization_id or not sees_everything(request.user):
             # A reporter's ledger is their organization's anyway; offering the others would only mislead.
-            form.fields["organization"].queryset = Organization.objects.filter(pk=organization_id)
-        elif not sees_everything(request.user):
-            form.fields["organization"].queryset = Organization.objects.none()
+            for name in ("organization", "district", "department"):
+                field = form.fields[name]
+                field.queryset = field.queryset.filter(pk=organization_id) if organization_id else field.queryset.none()
         return form
 
     def ledger_view(self, request):
