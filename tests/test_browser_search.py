@@ -1,15 +1,16 @@
-"""Searching the public list in a real browser: the matched words are marked, and only in matching rows."""
+"""In a real browser: searching the public list marks the matched words; a reviewer accepts a suggested task."""
 
 import os
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
-from policies import search
-from policies.models import Commitment
+from policies import search, suggestions
+from policies.models import Commitment, TaskLink
+from policies.roles import ensure_roles
 
-from .factories import load_conference
+from .factories import load_conference, make_reviewer
 from .test_browser_public import ARTIFACTS, CHROMIUM_ARGS
 
 
@@ -59,3 +60,52 @@ class SearchInTheBrowserTests(StaticLiveServerTestCase):
         background = self.page.locator(".commitment mark").first.evaluate("m => getComputedStyle(m).backgroundColor")
         self.assertNotIn(background, ("rgba(0, 0, 0, 0)", "transparent"))
         self.page.screenshot(path=ARTIFACTS / "list-search-jiuye.png", full_page=True)
+
+
+@pytest.mark.browser
+class AcceptSuggestionInTheBrowserTests(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        super().setUpClass()
+        ARTIFACTS.mkdir(exist_ok=True)
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        load_conference()
+        ensure_roles()
+        make_reviewer(username="duchayuan", password="督查-密码-1")
+        self.commitment = Commitment.objects.filter(links__task__code="T8.2").order_by("pk").first()
+        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+
+    def tearDown(self):
+        self.page.close()
+
+    def test_reviewer_accepts_the_top_suggestion_in_one_click(self):
+        suggestions.clear_cache()
+        top = suggestions.suggest_for_commitment(self.commitment, limit=1)[0]
+        change_url = f"/admin/policies/commitment/{self.commitment.pk}/change/"
+        page = self.page
+        page.goto(f"{self.live_server_url}/admin/login/?next={change_url}")
+        page.fill("#id_username", "duchayuan")
+        page.fill("#id_password", "督查-密码-1")
+        page.click("input[type=submit]")
+        section = page.locator("#suggested-tasks")
+        expect(section).to_contain_text("系统建议的重点任务（按分词相似度）")
+        section.scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "admin-suggestions.png", full_page=True)
+        section.get_by_role("button", name=f"采纳，建立关联：{top.task.code} {top.task.title}", exact=True).click()
+        expect(page.locator(".messagelist")).to_contain_text(f"已采纳建议：关联重点任务 {top.task.code}")
+        self.assertTrue(page.url.endswith(change_url))
+        link = TaskLink.objects.get(commitment=self.commitment, task=top.task)
+        self.assertEqual(link.origin, TaskLink.Origin.SUGGESTED)
+        # Nothing else on the change form was submitted with it.
+        self.assertEqual(Commitment.objects.get(pk=self.commitment.pk).summary, self.commitment.summary)
+        page.screenshot(path=ARTIFACTS / "admin-suggestion-accepted.png", full_page=True)
