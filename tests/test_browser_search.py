@@ -7,7 +7,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import expect, sync_playwright
 
 from policies import search, suggestions
-from policies.models import Commitment, TaskLink
+from policies.models import Commitment, Organization, TaskLink
 from policies.roles import ensure_roles
 
 from .factories import load_conference, make_reviewer
@@ -60,6 +60,21 @@ class SearchInTheBrowserTests(StaticLiveServerTestCase):
         background = self.page.locator(".commitment mark").first.evaluate("m => getComputedStyle(m).backgroundColor")
         self.assertNotIn(background, ("rgba(0, 0, 0, 0)", "transparent"))
         self.page.screenshot(path=ARTIFACTS / "list-search-jiuye.png", full_page=True)
+
+    def test_a_keyword_tag_on_an_organization_page_searches_its_commitments(self):
+        organization = Organization.objects.get(name="市人力社保局")
+        word, _ = suggestions.keywords_for_organization(organization)[0]
+        self.page.goto(f"{self.live_server_url}{organization.get_absolute_url()}")
+        tags = self.page.locator(".keywords a")
+        self.assertEqual(tags.all_inner_texts(), [w for w, _ in suggestions.keywords_for_organization(organization)])
+        self.page.screenshot(path=ARTIFACTS / "organization-keywords.png", full_page=True)
+        tags.first.click()
+        self.page.wait_for_load_state()
+        self.assertEqual(set(self.page.locator(".commitment .meta a:first-child").all_inner_texts()), {organization.name})
+        rows = self.page.locator(".commitment")
+        self.assertEqual(rows.count(), search.search_commitments(organization.commitments.all(), word).count())
+        for i in range(rows.count()):
+            self.assertIn(word, rows.nth(i).locator("mark").all_inner_texts())
 
 
 @pytest.mark.browser
