@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
@@ -39,7 +40,8 @@ class CommitmentListView(FilterView):
         context = super().get_context_data(**kwargs)
         # The words the search matched, for <mark>; none when the form refused the input.
         form = self.filterset.form
-        context["search_terms"] = search.query_terms(form.cleaned_data.get("q")) if form.is_valid() else []
+        query = form.cleaned_data.get("q") if form.is_valid() else ""
+        context["search_terms"] = search.query_terms(query) if query else []
         return context
 
     def get_filterset(self, filterset_class):
@@ -109,7 +111,7 @@ def task_detail(request, code):
             "children": children,
             "commitments": commitments,
             "keywords": suggestions.keywords_for_task(task),
-            "keyword_filter": f"task={task.code}",
+            "keyword_filter": urlencode({"task": task.code}),
         },
     )
 
@@ -127,7 +129,7 @@ def organization_detail(request, pk):
             "commitments": commitments.for_cards().with_light(),
             "stats": commitments.stats(),
             "keywords": suggestions.keywords_for_organization(organization),
-            "keyword_filter": f"organization={organization.pk}",
+            "keyword_filter": urlencode({"organization": organization.pk}),
         },
     )
 

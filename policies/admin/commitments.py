@@ -188,7 +188,6 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             queryset = queryset.order_by(*ordering)
         return queryset, may_have_duplicates
 
-
     def get_readonly_fields(self, request, obj=None):
         # Reporters only ever get view permission, which already makes everything read-only;
         # the derived progress is read-only for everybody, the provenance once the row exists.
