@@ -72,6 +72,11 @@ def is_reviewer(user):
     return user.is_active and (user.is_superuser or user.has_perm("policies.review_progressupdate"))
 
 
+def can_manage_links(user):
+    """Reviewers and superusers link commitments to key tasks; reporters only see the links."""
+    return user.is_active and user.has_perm("policies.add_tasklink")
+
+
 def reporter_organization_id(user):
     """The organization a reporter reports for, or None (not a reporter, or a reviewer)."""
     if not user.is_authenticated or is_reviewer(user):

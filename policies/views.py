@@ -5,9 +5,11 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
+from . import search, suggestions
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization, Source
 from .querysets import dashboard_stats, source_paragraphs
@@ -33,6 +35,14 @@ class CommitmentListView(FilterView):
 
     def get_queryset(self):
         return Commitment.objects.for_cards().with_light().order_by("statement__span_start", "number", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The words the search matched, for <mark>; none when the form refused the input.
+        form = self.filterset.form
+        query = form.cleaned_data.get("q") if form.is_valid() else ""
+        context["search_terms"] = search.query_terms(query) if query else []
+        return context
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -95,7 +105,14 @@ def task_detail(request, code):
     return render(
         request,
         "policies/task_detail.html",
-        {"task": task, "rollup": rollups[task.pk], "children": children, "commitments": commitments},
+        {
+            "task": task,
+            "rollup": rollups[task.pk],
+            "children": children,
+            "commitments": commitments,
+            "keywords": suggestions.keywords_for_task(task),
+            "keyword_filter": urlencode({"task": task.code}),
+        },
     )
 
 
@@ -111,6 +128,8 @@ def organization_detail(request, pk):
             "officials": organization.officials.order_by("name"),
             "commitments": commitments.for_cards().with_light(),
             "stats": commitments.stats(),
+            "keywords": suggestions.keywords_for_organization(organization),
+            "keyword_filter": urlencode({"organization": organization.pk}),
         },
     )
 

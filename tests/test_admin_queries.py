@@ -71,11 +71,22 @@ class AdminQueryCountTests(TestCase):
         url = f"/admin/policies/commitment/?light=yellow&kind=district&task={self.parent_task.pk}"
         self.assert_fixed(self.reviewer, url, 11)
 
+    def test_commitment_list_searched(self):
+        # The search joins the full-text index into the same list and count queries.
+        self.assert_fixed(self.reviewer, "/admin/policies/commitment/?q=测试承诺", 10)
+
+    # The commitment page's own queries: 1 commitment, 2 its updates, 3 its links, then the suggested
+    # tasks (8 more): 4 the task ids already linked, 5-7 the fingerprint of what the suggestion model
+    # is fitted on (curated links, key tasks, search documents), 8-10 refitting it (tasks, documents,
+    # curated links: grow() writes, which forgets the fitted model, so every fetch here pays the
+    # refit; with the model cached these three are skipped), 11 the suggested tasks with their
+    # parents; then 12 the content type for the history link and 13-16 the provenance shown
+    # read-only (statement, official, organization, source).
     def test_commitment_page_with_its_updates_and_links(self):
-        self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/change/", 12)
+        self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/change/", 20)
 
     def test_commitment_page_for_a_reporter(self):
-        self.assert_fixed(self.reporter, f"/admin/policies/commitment/{self.commitment.pk}/change/", 13)
+        self.assert_fixed(self.reporter, f"/admin/policies/commitment/{self.commitment.pk}/change/", 21)
 
     def test_commitment_history(self):
         self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/history/", 8)

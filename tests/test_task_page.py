@@ -2,7 +2,11 @@
 
 import datetime
 
+from urllib.parse import quote
+
 from django.test import TestCase
+
+from policies import suggestions
 
 from policies.models import Commitment, KeyTask, TaskLink
 from policies.services import refresh_progress
@@ -53,9 +57,27 @@ class TaskPageTests(TestCase):
                 self.assertEqual(self.client.get(f"/tasks/{code}/").status_code, 404)
 
     def test_query_count_does_not_grow_with_commitments(self):
-        # 1 task with parent/source, 2 roll-ups of it and its sub-items, 3 commitments, 4 their linked tasks
-        with self.assertNumQueries(4):
-            self.client.get(self.t2.get_absolute_url())
-        grow(organizations=10, per_organization=6)
-        with self.assertNumQueries(4):
-            self.client.get(self.t2.get_absolute_url())
+        # 1 task with parent/source, 2 roll-ups of it and its sub-items, 3 the search documents'
+        # fingerprint (is the cached keyword IDF current?), 4 every document's words to fit the IDF
+        # (only when not cached: cleared here, so counted), 5 the words of the commitments under the
+        # task for its keywords, 6 commitments, 7 their linked tasks. With the IDF cached: 6.
+        for grown in (False, True):
+            if grown:
+                grow(organizations=10, per_organization=6)
+            suggestions.clear_cache()
+            with self.assertNumQueries(7):
+                response = self.client.get(self.t2.get_absolute_url())
+            with self.assertNumQueries(6):
+                self.client.get(self.t2.get_absolute_url())
+            self.assertTrue(response.context["keywords"])
+
+    def test_shows_the_top_keywords_of_the_commitments_under_it(self):
+        response = self.client.get(self.t2.get_absolute_url())
+        keywords = response.context["keywords"]
+        self.assertEqual(keywords, suggestions.keywords_for_task(self.t2))
+        self.assertEqual(keywords[0][1], 1.0)
+        self.assertContains(response, "<h2 id=\"keywords-title\">关键词</h2>", html=True)
+        under = Commitment.objects.under_task(self.t2)
+        for word, _ in keywords:
+            self.assertContains(response, f'?q={quote(word)}&amp;task=T2"')
+            self.assertTrue(under.filter(search_document__words__contains=word).exists())

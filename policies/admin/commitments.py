@@ -1,20 +1,30 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ORDER_VAR
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
-from .. import ledger
+from .. import ledger, search, suggestions
 from ..filters import CommitmentFilter
 from ..models import Commitment, KeyTask, Light, Organization, OrganizationKind, ProgressUpdate, TaskLink
-from ..roles import can_see_commitment, reporter_organization_id, sees_everything, visible_commitments
+from ..roles import (
+    can_manage_links,
+    can_see_commitment,
+    reporter_organization_id,
+    sees_everything,
+    visible_commitments,
+)
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 
 LIGHT_COLOURS = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "grey": "#9e9e9e"}
 LIGHT_LABELS = dict(Light.choices)
+SUGGESTION_LIMIT = 5
 
 
 class OrganizationKindFilter(admin.SimpleListFilter):
@@ -56,6 +66,13 @@ class LightFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         # The admin's queryset already carries the ``light`` annotation (see get_queryset).
         return queryset.filter(light=self.value()) if self.value() else queryset
+
+
+class AcceptSuggestionForm(forms.Form):
+    task = forms.ModelChoiceField(queryset=KeyTask.objects.all(), error_messages={
+        "required": "没有选择要采纳的重点任务。",
+        "invalid_choice": "没有这项重点任务，可能已被删除。",
+    })
 
 
 class TaskLinkInline(admin.TabularInline):
@@ -122,6 +139,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_select_related = ("organization", "statement__official")
     list_filter = (OrganizationKindFilter, ("organization", admin.RelatedOnlyFieldListFilter), KeyTaskFilter,
                    "status", LightFilter, "due_date")
+    # What the search index holds; get_search_results searches it instead of these columns.
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
     list_per_page = 50
@@ -159,6 +177,17 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def get_queryset(self, request):
         return visible_commitments(request.user, super().get_queryset(request)).with_light()
 
+    def get_search_results(self, request, queryset, search_term):
+        # The public text box's search (jieba words, all of them, ranked), not icontains; it also
+        # backs the update form's commitment autocomplete. Scoping happened in get_queryset.
+        # The changelist orders before it searches, and the search orders best match first; a
+        # column header the user clicked wins over the rank.
+        ordering = queryset.query.order_by
+        queryset, may_have_duplicates = search.admin_search(queryset, search_term)
+        if ORDER_VAR in request.GET and ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset, may_have_duplicates
+
     def get_readonly_fields(self, request, obj=None):
         # Reporters only ever get view permission, which already makes everything read-only;
         # the derived progress is read-only for everybody, the provenance once the row exists.
@@ -182,6 +211,46 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # ---- suggested key tasks ------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Only a saved commitment has suggestions: the add page has no text to compare yet, and
+        # the change page that follows the save shows them.
+        if obj is not None and obj.pk:
+            context["suggestions"] = suggestions.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
+            if can_manage_links(request.user) and self.has_change_permission(request, obj):
+                context["accept_suggestion_url"] = reverse(
+                    "admin:policies_commitment_accept_suggestion", args=[obj.pk]
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def accept_suggestion_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        commitment = self.get_object(request, unquote(object_id))
+        if not (can_manage_links(request.user) and self.has_change_permission(request, commitment)):
+            raise PermissionDenied
+        back = reverse("admin:policies_commitment_change", args=[commitment.pk])
+        form = AcceptSuggestionForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, f"未采纳：{'；'.join(form.errors['task'])}", messages.ERROR)
+            return HttpResponseRedirect(back)
+        task = form.cleaned_data["task"]
+        try:
+            link = suggestions.accept_suggestion(commitment=commitment, task=task)
+        except ValidationError as error:
+            self.message_user(request, f"未采纳：{'；'.join(error.messages)}", messages.ERROR)
+            return HttpResponseRedirect(back)
+        # simple-history records the link with its author (HistoryRequestMiddleware); the admin's
+        # own log says on the commitment that a suggestion was accepted.
+        self.log_change(request, commitment, [{"added": {"name": "采纳系统建议的任务关联", "object": str(link)}}])
+        self.message_user(
+            request,
+            f"已采纳建议：关联重点任务 {task.code} {task.title}（相似度 {link.score:.2f}）。",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(back)
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "ledger_url": reverse("admin:policies_commitment_ledger")}
         return super().changelist_view(request, extra_context)
@@ -193,6 +262,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         return [
             path("ledger/", view(self.ledger_view), name="policies_commitment_ledger"),
             path("ledger/download/", view(self.ledger_download_view), name="policies_commitment_ledger_download"),
+            path("<path:object_id>/suggestions/accept/", view(self.accept_suggestion_view),
+                 name="policies_commitment_accept_suggestion"),
             *super().get_urls(),
         ]
 
