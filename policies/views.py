@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from .cache import cache_public_page
 from .models import Commitment, KeyTask, Source
 from .querysets import group_by_task
 
@@ -14,6 +15,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@cache_public_page
 @require_GET
 def home(request):
     tasks = list(KeyTask.objects.tree())
@@ -21,6 +23,7 @@ def home(request):
     return render(request, "policies/home.html", {"sections": group_by_task(tasks, commitments)})
 
 
+@cache_public_page
 @require_GET
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.for_listing().with_light(), pk=pk)
@@ -28,6 +31,7 @@ def commitment_detail(request, pk):
     return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
 
 
+@cache_public_page
 @require_GET
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
