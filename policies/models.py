@@ -353,8 +353,10 @@ class Commitment(SpanMixin, models.Model):
 class TaskLinkManager(models.Manager):
     def get_by_natural_key(self, source_slug, official_name, organization_name, number, code, city, held_on):
         return self.get(
-            commitment=Commitment.objects.get_by_natural_key(source_slug, official_name, organization_name, number),
-            task=KeyTask.objects.get_by_natural_key(code, city, held_on),
+            commitment=Commitment.objects.db_manager(self.db).get_by_natural_key(
+                source_slug, official_name, organization_name, number
+            ),
+            task=KeyTask.objects.db_manager(self.db).get_by_natural_key(code, city, held_on),
         )
 
 
