@@ -43,6 +43,8 @@ from policies.services import refresh_progress
 FIXTURE = "fixtures/conference-2020.json"
 DEMO_MARK = "（演示）"
 MARKER_TABLE = "tracker_demo_data"
+# Bump when the generated data changes shape, so that `make bench` rebuilds databases it would reuse.
+GENERATOR_VERSION = 2
 MAX_COMMITMENTS = 500_000
 BATCH = 20_000
 FIRST_DAY = datetime.date(2021, 1, 1)
@@ -172,14 +174,16 @@ def generate(*, using, commitments, seed):
         orgs = [(org_ids.take(), name, kind) for name, kind in fictional_organizations()]
         _insert(cursor, Organization, ["id", "name", "kind"], orgs)
 
-        n_sources = 60
         statement_sizes = []
         remaining = commitments
         while remaining > 0:
             size = min(remaining, rng.randint(3, 7))
             statement_sizes.append(size)
             remaining -= size
-        per_org = max(2, math.ceil(len(statement_sizes) / (n_sources * len(orgs))))
+        # About 15 statements per source, as on the real page (13): long enough to read, short enough
+        # that a listing which loads its source stays realistic.
+        n_sources = max(60, math.ceil(len(statement_sizes) / 15))
+        per_org = 2  # a leader and a deputy; each source quotes about 15 of the 420 officials
         official_ids = _Ids(using, Official)
         officials = []  # (id, name, title, org_id, org_name)
         for org_id, org_name, kind in orgs:
@@ -208,12 +212,18 @@ def generate(*, using, commitments, seed):
         reviewers = [u[0] for u in users[6:]]
 
         # Monthly sources; each statement becomes one paragraph of its source's text.
-        months = [(2021 + m // 12, m % 12 + 1) for m in range(n_sources)]
-        pairs = [(s, o) for s in range(n_sources) for o in range(len(officials))]
-        rng.shuffle(pairs)
-        officials_by_source = {}
-        for s, o in sorted(pairs[: len(statement_sizes)]):
-            officials_by_source.setdefault(s, []).append(o)
+        # Spread evenly over the 60 months of 2021-2025: (year, month, issue number within the month).
+        months, issues = [], {}
+        for s in range(n_sources):
+            m = s * 60 // n_sources
+            year, month = 2021 + m // 12, m % 12 + 1
+            issues[(year, month)] = issues.get((year, month), 0) + 1
+            months.append((year, month, issues[(year, month)]))
+        # Statements spread evenly over the sources; within a source each official speaks once.
+        per_source = [0] * n_sources
+        for i in range(len(statement_sizes)):
+            per_source[i * n_sources // len(statement_sizes)] += 1
+        officials_by_source = {s: sorted(rng.sample(range(len(officials)), k)) for s, k in enumerate(per_source)}
 
         source_ids = _Ids(using, Source)
         statement_ids = _Ids(using, Statement)
@@ -225,8 +235,8 @@ def generate(*, using, commitments, seed):
         size_iter = iter(statement_sizes)
         today = min(LAST_DAY, datetime.date.today())
 
-        for s, (year, month) in enumerate(months):
-            published_on = datetime.date(year, month, 15)
+        for s, (year, month, issue) in enumerate(months):
+            published_on = datetime.date(year, month, 1 + (issue - 1) % 28)
             source_id = source_ids.take()
             paragraphs, offset = [header], len(header)
             for o in officials_by_source.get(s, ()):
@@ -260,8 +270,8 @@ def generate(*, using, commitments, seed):
                 paragraphs.append(prefix + text)
                 offset += len(prefix) + len(text)
             sources.append(
-                (source_id, conference.pk, f"demo-{year}-{month:02d}", "演示日报（程序生成）", day(published_on),
-                 [f"演示数据：各单位承诺汇编（{year}年{month}月，程序生成，非真实报道）"], "\n\n".join(paragraphs))
+                (source_id, conference.pk, f"demo-{year}-{month:02d}-{issue:03d}", "演示日报（程序生成）", day(published_on),
+                 [f"演示数据：各单位承诺汇编（{year}年{month}月第{issue}期，程序生成，非真实报道）"], "\n\n".join(paragraphs))
             )
 
         # JSONField values go through the field so that each backend gets its own representation.
@@ -373,10 +383,12 @@ class Command(BaseCommand):
             call_command("loaddata", FIXTURE, database=alias, verbosity=0)
             counts = generate(using=alias, commitments=commitments, seed=seed)
             with connections[alias].cursor() as cursor:
-                cursor.execute(f"CREATE TABLE {MARKER_TABLE} (commitments INTEGER, seed INTEGER, note TEXT)")
                 cursor.execute(
-                    f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s, %s)",
-                    [commitments, seed, "generate_demo_data：演示数据，并非真实承诺与进展"],
+                    f"CREATE TABLE {MARKER_TABLE} (commitments INTEGER, seed INTEGER, version INTEGER, note TEXT)"
+                )
+                cursor.execute(
+                    f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s, %s, %s)",
+                    [commitments, seed, GENERATOR_VERSION, "generate_demo_data：演示数据，并非真实承诺与进展"],
                 )
                 cursor.execute("ANALYZE")
         except BaseException:
@@ -418,7 +430,7 @@ def _open_sqlite(alias, path):
     config = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"},
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"},
     }
     connections.settings[alias] = connections.configure_settings({"default": {}, alias: config})[alias]
 
