@@ -8,7 +8,7 @@ worker_class = "sync"
 # Load Django (and whatever it imports) once in the master, so workers share it copy-on-write.
 preload_app = True
 # Long enough for the slowest uncached page at 100,000 commitments; the bench bounds its own time.
-timeout = 120
+timeout = int(os.environ.get("BENCH_WORKER_TIMEOUT", "120"))
 graceful_timeout = 5
 accesslog = None
 errorlog = "-"

@@ -1,15 +1,21 @@
 """Public pages are cached per data version; any write to public data makes them stale."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
 from policies.models import Commitment, KeyTask, ProgressUpdate
 from policies.services import refresh_progress
 
 from .factories import load_conference, make_update, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class PageCacheTests(TestCase):
@@ -109,3 +115,30 @@ class PageCacheTests(TestCase):
     def test_cache_can_be_switched_off(self):
         self.get("/")
         self.assertFalse(self.get("/").has_header("X-Page-Cache"))
+
+
+class CacheSettingsTests(SimpleTestCase):
+    def check_with(self, **env):
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "CACHE_URL"}
+        full_env.update(env)
+        return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+    def test_cache_url_must_be_redis(self):
+        result = self.check_with(CACHE_URL="memcached://127.0.0.1:11211")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("CACHE_URL must be a Redis URL", result.stderr)
+
+    def test_default_is_local_memory_with_a_shared_data_version(self):
+        from django.conf import settings
+
+        self.assertEqual(settings.CACHES["default"]["BACKEND"], "django.core.cache.backends.locmem.LocMemCache")
+        self.assertEqual(settings.CACHES["data_version"]["BACKEND"], "django.core.cache.backends.filebased.FileBasedCache")
+
+    def test_a_write_in_another_process_makes_this_process_pages_stale(self):
+        from policies.cache import data_version
+
+        before = data_version()
+        script = "import django; django.setup(); from policies.cache import bump_data_version; bump_data_version()"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+        self.assertNotEqual(data_version(), before)

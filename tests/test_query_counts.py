@@ -88,3 +88,19 @@ class GeneratedSizeQueryCountTests(QueryCountMixin, TestCase):
         )
         self.assertGreaterEqual(busiest.updates.approved().count(), 3)
         self.assert_page_queries("commitment", busiest.get_absolute_url(), contains=busiest.summary)
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class BenchQueryCountHeaderTests(TestCase):
+    """The benchmark reads SQL per request from this header; it must agree with assertNumQueries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def test_header_counts_the_queries_of_the_request(self):
+        from django.conf import settings
+
+        with self.settings(MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]):
+            self.assertEqual(self.client.get("/")["X-Query-Count"], str(EXPECTED["home"]))
+            self.assertEqual(self.client.get("/healthz")["X-Query-Count"], "0")
