@@ -13,6 +13,7 @@ after --max-minutes, and the server it started is stopped on every exit path.
 """
 
 import argparse
+import concurrent.futures
 import datetime
 import json
 import os
@@ -155,6 +156,15 @@ class Server:
                 pids.append(int(stat.parent.name))
         return sorted(pids)
 
+    def worker_states(self):
+        states = []
+        for pid in self.workers():
+            try:
+                states.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
+            except OSError:
+                pass
+        return states
+
     def sample_memory(self):
         """Record each worker's peak RSS so far (VmHWM); a worker killed for a timeout keeps its record."""
         for pid in self.workers():
@@ -192,6 +202,13 @@ def fetch(url, timeout):
         return error.code, error.headers
 
 
+def _quiet_fetch(url, timeout):
+    try:
+        return fetch(url, timeout)
+    except OSError:
+        return None
+
+
 def run_wrk(url, seconds, connections, timeout):
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s", "-s", str(LUA), url]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout + 30)
@@ -213,20 +230,22 @@ class Budget:
 
 
 def settle(server, timeout):
-    """Wait until the workers are idle again: wrk leaves requests in flight, and a slow page's backlog
-    must not be charged to the next endpoint."""
+    """Wait until every worker is idle again: wrk leaves requests in flight, and a slow page's backlog
+    must not be charged to the next endpoint. A sync worker waiting for a request sleeps (state S);
+    a fast /healthz alone would not tell, since only an idle worker accepts it."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        started = time.monotonic()
-        try:
-            fetch(server.url("/healthz"), timeout=timeout)
-        except OSError:
-            continue
-        if time.monotonic() - started < 0.2:
-            return
+    quiet = 0
+    while time.monotonic() < end and quiet < 3:
+        states = server.worker_states()
+        quiet = quiet + 1 if states and all(state == "S" for state in states) else 0
+        time.sleep(0.05)
+    try:
+        fetch(server.url("/healthz"), timeout=timeout)
+    except OSError:
+        pass
 
 
-def measure(server, params, args, budget):
+def measure(server, params, args, budget, cached):
     """Probe every endpoint once (status, first-request time, SQL count), then load each that answers
     200 for --rounds rounds in turn and keep its best round, /healthz included: on a shared machine the
     best of interleaved rounds is the least disturbed measurement of each."""
@@ -255,6 +274,15 @@ def measure(server, params, args, budget):
             row["state"] = "ready"
             row["queries_first"] = headers.get("X-Query-Count")
             row["demo_header"] = headers.get("X-Demo-Data")
+
+    if cached:
+        # Every worker has its own page cache: fill each one (concurrent requests land on different
+        # sync workers) so the measured rounds see the steady state, not one worker's first miss.
+        for row in rows:
+            if row["state"] == "ready" and budget.left() > args.timeout:
+                settle(server, args.timeout)
+                with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+                    list(pool.map(lambda _: _quiet_fetch(server.url(row["path"]), args.timeout), range(args.workers)))
 
     for _ in range(args.rounds):
         for row in rows:
@@ -400,7 +428,7 @@ def main(argv=None):
                 cached = mode == "cached"
                 log(f"· serving {path.name}, page cache {'on' if cached else 'off'}")
                 with Server(server_env(path, cached, data_dir, args.timeout, args.workers), args.port) as server:
-                    rows = measure(server, params, args, budget)
+                    rows = measure(server, params, args, budget, cached)
                     result = {"size": size, "commitments": commitments, "updates": updates, "cached": cached,
                               "rows": rows, "rss_mb": server.peak_rss_mb()}
                 results.append(result)

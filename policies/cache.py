@@ -93,8 +93,10 @@ def cache_public_page(view):
         key = _page_key(request, data_version())
         cached = pages.get(key)
         if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
 
@@ -102,7 +104,8 @@ def cache_public_page(view):
 
         def store(rendered):
             if _is_cacheable_response(request, rendered):
-                pages.set(key, (rendered.content, rendered["Content-Type"]), settings.TRACKER_PAGE_CACHE_SECONDS)
+                # The view's own headers (Content-Type, DRF's Vary: Accept, Allow) go with the page.
+                pages.set(key, (rendered.content, list(rendered.items())), settings.TRACKER_PAGE_CACHE_SECONDS)
             rendered["X-Page-Cache"] = "miss"
 
         if hasattr(response, "add_post_render_callback") and not response.is_rendered:

@@ -89,7 +89,10 @@ class PageCacheTests(TestCase):
         browsable = self.get(url, accept="text/html")
         self.assertEqual(browsable["X-Page-Cache"], "miss")
         self.assertIn("text/html", browsable["Content-Type"])
-        self.assertEqual(self.get(url, accept="application/json")["X-Page-Cache"], "hit")
+        hit = self.get(url, accept="application/json")
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertIn("application/json", hit["Content-Type"])
+        self.assertIn("Accept", hit["Vary"])
 
         make_update(
             commitment=self.commitment, percent=70, status="in_progress", review_state="approved",
