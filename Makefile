@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test setup data ci clean
+.PHONY: run test setup data ci clean bench
 
 # Reinstall only when the requirements change, so a second `make run` is quick.
 $(VENV)/.runtime: requirements.txt
@@ -34,3 +34,8 @@ test: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache
+
+# Demo databases of 1,000, 10,000 and 100,000 commitments served by gunicorn and loaded by wrk;
+# see docs/benchmarks.md. BENCH_ARGS="--sizes 1000 --seconds 3" for a quick run.
+bench: $(VENV)/.runtime
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,8 +1,10 @@
 """The read-only JSON API: commitments, the key-task tree, organizations, officials."""
 
 from django.urls import include, path
+from django.utils.decorators import method_decorator
 from rest_framework import pagination, routers, serializers, viewsets
 
+from .cache import cache_public_page
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization
 
@@ -82,6 +84,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         return [commitment.span_start, commitment.span_end]
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     serializer_class = CommitmentSerializer

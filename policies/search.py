@@ -20,7 +20,7 @@ calls ``index_commitments`` itself (or run ``manage.py rebuild_search_index``).
 
 import re
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import F, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -154,42 +154,50 @@ def _document_fields(summary, quote, organization_name, official_name):
     }
 
 
-def _rows(commitment_ids=None):
-    rows = Commitment.objects.order_by("pk").values_list(
+def _rows(commitment_ids=None, using=DEFAULT_DB_ALIAS):
+    rows = Commitment.objects.using(using).order_by("pk").values_list(
         "pk", "summary", "quote", "organization__name", "statement__official__name"
     )
     return rows if commitment_ids is None else rows.filter(pk__in=commitment_ids)
 
 
-@transaction.atomic
-def index_commitments(commitment_ids):
-    """Write the search documents of these commitments from their current rows; removes stale ones."""
+def index_commitments(commitment_ids, using=DEFAULT_DB_ALIAS):
+    """Write the search documents of these commitments from their current rows; removes stale ones.
+
+    ``using`` is the database the commitments live in (a demo database being built, say)."""
     ids = list(commitment_ids)
-    for start in range(0, len(ids), INDEX_BATCH):
-        batch = ids[start : start + INDEX_BATCH]
-        SearchDocument.objects.filter(commitment_id__in=batch).delete()
-        SearchDocument.objects.bulk_create(
-            SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official))
-            for pk, summary, quote, org, official in _rows(batch)
-        )
+    documents = SearchDocument.objects.using(using)
+    with transaction.atomic(using=using):
+        for start in range(0, len(ids), INDEX_BATCH):
+            batch = ids[start : start + INDEX_BATCH]
+            documents.filter(commitment_id__in=batch).delete()
+            documents.bulk_create(
+                SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official))
+                for pk, summary, quote, org, official in _rows(batch, using)
+            )
 
 
-@transaction.atomic
-def rebuild_index():
+def rebuild_index(using=DEFAULT_DB_ALIAS):
     """Every commitment's search document, from scratch. Returns how many were written."""
-    SearchDocument.objects.all().delete()
+    with transaction.atomic(using=using):
+        return _rebuild_index(using)
+
+
+def _rebuild_index(using):
+    documents = SearchDocument.objects.using(using)
+    documents.all().delete()
     count = 0
     batch = []
-    for pk, summary, quote, org, official in _rows().iterator(chunk_size=2000):
+    for pk, summary, quote, org, official in _rows(using=using).iterator(chunk_size=2000):
         batch.append(SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official)))
         if len(batch) >= INDEX_BATCH:
-            SearchDocument.objects.bulk_create(batch)
+            documents.bulk_create(batch)
             count += len(batch)
             batch = []
-    SearchDocument.objects.bulk_create(batch)
+    documents.bulk_create(batch)
     count += len(batch)
-    if connection.vendor == "sqlite":
+    if connections[using].vendor == "sqlite":
         # Re-derive the FTS5 index from the documents in case anything wrote around the triggers.
-        with connection.cursor() as cursor:
+        with connections[using].cursor() as cursor:
             cursor.execute("INSERT INTO policies_searchindexentry(policies_searchindexentry) VALUES('rebuild')")
     return count

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
 from . import search, suggestions
+from .cache import cache_public_page
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization, Source
 from .querysets import dashboard_stats, source_paragraphs
@@ -21,12 +22,13 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@cache_public_page
 @require_GET
 def home(request):
     return render(request, "policies/dashboard.html", dashboard_stats())
 
 
-@method_decorator(require_GET, name="dispatch")
+@method_decorator([cache_public_page, require_GET], name="dispatch")
 class CommitmentListView(FilterView):
     filterset_class = CommitmentFilter
     template_name = "policies/commitment_list.html"
@@ -73,6 +75,7 @@ def _dress_filter_form(form):
     form.fields["task"].widget = forms.Select(choices=task_choices)
 
 
+@cache_public_page
 @require_GET
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.for_listing().with_light(), pk=pk)
@@ -80,6 +83,7 @@ def commitment_detail(request, pk):
     return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
 
 
+@cache_public_page
 @require_GET
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
@@ -88,6 +92,7 @@ def source_detail(request, slug):
     return render(request, "policies/source_detail.html", {"source": source, "paragraphs": paragraphs})
 
 
+@cache_public_page
 @require_GET
 def task_detail(request, code):
     # Codes are unique per conference; with several conferences the latest one's task is meant.
@@ -116,6 +121,7 @@ def task_detail(request, code):
     )
 
 
+@cache_public_page
 @require_GET
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
@@ -134,6 +140,7 @@ def organization_detail(request, pk):
     )
 
 
+@cache_public_page
 @require_GET
 def official_detail(request, pk):
     official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "policies.demo.DemoDataHeaderMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "policies.demo.demo_data",
             ],
         },
     },
@@ -168,3 +170,39 @@ LOGGING = {
     "loggers": {"jieba": {"level": "WARNING"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Demonstration data (generate_demo_data): every page shows a banner and every response carries
+# X-Demo-Data: 1, so generated data is never mistaken for real commitments.
+TRACKER_DEMO_DATA = env_bool("TRACKER_DEMO_DATA", False)
+
+# Caching (policies/cache.py). Rendered public pages live in the "default" cache, keyed by a data
+# version that every write bumps. The version itself lives in the "data_version" cache, which must be
+# shared by every process that serves or writes (workers, the admin, `manage.py load_conference`):
+# local memory is per process, so by default the version is a small file under TRACKER_DATA_DIR.
+# CACHE_URL=redis://host:6379/0 puts both in Redis (needs the `redis` client: pip install redis).
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a Redis URL (redis://, rediss://, unix://); got {CACHE_URL!r}.")
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured("CACHE_URL is set but the Redis client is missing: pip install redis.")
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {"default": _redis, "data_version": _redis}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}},
+        "data_version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "data-version"),
+        },
+    }
+# A page whose data changed is never served (the version changes); the timeout only bounds memory and
+# the staleness left by writes that send no signal (QuerySet.update() from a shell).
+TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
+TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 300)
+
+# `make bench` only: adds X-Query-Count to every response (bench/middleware.py).
+if env_bool("TRACKER_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

@@ -1,0 +1,106 @@
+"""Each public page and the API list cost the same number of queries at two data sizes:
+the conference fixtures alone, and the fixtures plus a few hundred generated commitments
+with about ten updates each (the benchmark's data, see generate_demo_data).
+
+Pages are measured uncached (the cached hit costs none, see test_cache.py)."""
+
+import datetime
+
+from django.test import TestCase, override_settings
+
+from policies.management.commands.generate_demo_data import generate
+from policies.models import Commitment, ProgressUpdate
+
+from .factories import load_conference, make_update, make_user
+
+# What each page costs, whatever the size. Reasons are in the assertion helpers below.
+EXPECTED = {
+    # tasks, sub-items, commitments with organization/official/source, linked tasks
+    "home": 4,
+    # commitment with its relations, linked tasks, approved updates
+    "commitment": 3,
+    # source with its conference
+    "source": 1,
+    # count, page of commitments, linked tasks
+    "api_list": 3,
+    # organization looked up by the filter, count, page of commitments, linked tasks
+    "api_list_by_organization": 4,
+}
+
+
+class QueryCountMixin:
+    generated = 0
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        if cls.generated:
+            generate(using="default", commitments=cls.generated, seed=11)
+        cls.commitment = Commitment.objects.get(summary="加大就业失业监测", statement__source__publisher="重庆日报")
+        author = make_user()
+        for month in (3, 6):
+            make_update(
+                commitment=cls.commitment, author=author, review_state=ProgressUpdate.Review.APPROVED,
+                reported_on=datetime.date(2021, month, 30), percent=month * 10,
+            )
+
+    def assert_page_queries(self, name, url, *, contains, **headers):
+        with self.assertNumQueries(EXPECTED[name]):
+            response = self.client.get(url, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, contains)
+
+    def test_home(self):
+        self.assert_page_queries("home", "/", contains=self.commitment.summary)
+
+    def test_commitment_page(self):
+        self.assert_page_queries("commitment", self.commitment.get_absolute_url(), contains="60%")
+
+    def test_source_page(self):
+        self.assert_page_queries("source", "/sources/cqrb-2020-12-30-economic-work/", contains="重庆日报")
+
+    def test_api_list(self):
+        self.assert_page_queries("api_list", "/api/commitments/?page_size=100", contains='"count"', accept="application/json")
+
+    def test_api_list_by_organization(self):
+        url = f"/api/commitments/?organization={self.commitment.organization_id}"
+        self.assert_page_queries("api_list_by_organization", url, contains=self.commitment.summary, accept="application/json")
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class FixtureSizeQueryCountTests(QueryCountMixin, TestCase):
+    def test_size(self):
+        self.assertEqual(Commitment.objects.count(), 67)
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class GeneratedSizeQueryCountTests(QueryCountMixin, TestCase):
+    generated = 300
+
+    def test_size(self):
+        self.assertEqual(Commitment.objects.count(), 367)
+        self.assertGreater(ProgressUpdate.objects.count(), 300 * 8)
+
+    def test_generated_commitment_page_with_many_updates(self):
+        busiest = (
+            Commitment.objects.filter(updates__review_state="approved")
+            .order_by("-percent", "pk").first()
+        )
+        self.assertGreaterEqual(busiest.updates.approved().count(), 3)
+        self.assert_page_queries("commitment", busiest.get_absolute_url(), contains=busiest.summary)
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class BenchQueryCountHeaderTests(TestCase):
+    """The benchmark reads SQL per request from this header; it must agree with assertNumQueries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def test_header_counts_the_queries_of_the_request(self):
+        from django.conf import settings
+
+        with self.settings(MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]):
+            self.assertEqual(self.client.get("/")["X-Query-Count"], str(EXPECTED["home"]))
+            self.assertEqual(self.client.get("/healthz")["X-Query-Count"], "0")
