@@ -15,12 +15,13 @@ from .factories import load_conference, make_update, make_user
 
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
-    # tasks, sub-items, commitments with organization/official/source, linked tasks
-    "home": 4,
+    # the dashboard (see querysets.dashboard_stats): totals by status and light, task roll-ups,
+    # sub-items, organization roll-ups, latest approved updates, red-light list
+    "home": 6,
     # commitment with its relations, linked tasks, approved updates
     "commitment": 3,
-    # source with its conference
-    "source": 1,
+    # source with its conference, the commitments whose quotes are highlighted
+    "source": 2,
     # count, page of commitments, linked tasks
     "api_list": 3,
     # organization looked up by the filter, count, page of commitments, linked tasks
@@ -51,7 +52,7 @@ class QueryCountMixin:
         self.assertContains(response, contains)
 
     def test_home(self):
-        self.assert_page_queries("home", "/", contains=self.commitment.summary)
+        self.assert_page_queries("home", "/", contains="重点任务进展")
 
     def test_commitment_page(self):
         self.assert_page_queries("commitment", self.commitment.get_absolute_url(), contains="60%")
