@@ -45,7 +45,7 @@ FIXTURE = "fixtures/conference-2020.json"
 DEMO_MARK = "（演示）"
 MARKER_TABLE = "tracker_demo_data"
 # Bump when the generated data changes shape, so that `make bench` rebuilds databases it would reuse.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MAX_COMMITMENTS = 500_000
 BATCH = 20_000
 FIRST_DAY = datetime.date(2021, 1, 1)
