@@ -1,39 +1,18 @@
 """What a person sees in a real browser: filtering, following a quote to its source, the dashboard on a phone."""
 
-import os
-from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from playwright.sync_api import sync_playwright
 
 from policies.models import Commitment, Organization
 from policies.services import refresh_progress
 
+from .browser import ARTIFACTS, BrowserTestCase
 from .factories import load_conference, make_update
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 
 
 @pytest.mark.browser
-class PublicPagesInTheBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        super().setUpClass()
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
+class PublicPagesInTheBrowserTests(BrowserTestCase):
 
     def setUp(self):
         load_conference()

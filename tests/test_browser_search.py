@@ -1,34 +1,18 @@
 """In a real browser: searching the public list marks the matched words; a reviewer accepts a suggested task."""
 
-import os
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from policies import search, suggestions
 from policies.models import Commitment, Organization, TaskLink
 from policies.roles import ensure_roles
 
+from .browser import ARTIFACTS, BrowserTestCase
 from .factories import load_conference, make_reviewer
-from .test_browser_public import ARTIFACTS, CHROMIUM_ARGS
 
 
 @pytest.mark.browser
-class SearchInTheBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        super().setUpClass()
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
+class SearchInTheBrowserTests(BrowserTestCase):
 
     def setUp(self):
         load_conference()
@@ -78,20 +62,7 @@ class SearchInTheBrowserTests(StaticLiveServerTestCase):
 
 
 @pytest.mark.browser
-class AcceptSuggestionInTheBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        super().setUpClass()
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
+class AcceptSuggestionInTheBrowserTests(BrowserTestCase):
 
     def setUp(self):
         load_conference()
