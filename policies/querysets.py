@@ -110,25 +110,6 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.approved().latest_first().select_related("commitment__organization")
 
 
-def group_by_task(tasks, commitments):
-    """Pair each top-level task with the commitments linked to it or to one of its sub-items.
-
-    ``tasks`` come from ``KeyTask.objects.tree()``, ``commitments`` from ``for_listing()``;
-    the grouping is done in memory so the page costs the same queries at any size.
-    """
-    by_task = {}
-    for commitment in commitments:
-        for linked in commitment.tasks.all():
-            top = linked.parent_id or linked.id
-            bucket = by_task.setdefault(top, [])
-            if not bucket or bucket[-1] is not commitment:
-                bucket.append(commitment)
-    return [(task, by_task.get(task.id, [])) for task in tasks]
-
-
-# --- Public pages: roll-ups computed in the database from the cached Commitment fields. ---
-
-
 class _Scalar(models.Func):
     """An aggregate function used inside a correlated subquery.
 
