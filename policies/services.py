@@ -93,52 +93,47 @@ def revise_update(*, update, editor):
     return current
 
 
-@transaction.atomic
-def approve_updates(*, updates, reviewer):
-    """Approve the given updates and recompute their commitments' status and percent."""
-    _require_reviewer(reviewer)
+def _lock_commitments_of(updates):
+    """Lock the commitments of ``updates`` (see _lock_commitments); their ids and the updates' ids."""
     ids = [update.pk for update in updates]
     commitment_ids = set(ProgressUpdate.objects.filter(pk__in=ids).values_list("commitment_id", flat=True))
     _lock_commitments(commitment_ids)
-    now = timezone.now()
-    approved = []
-    for current in ProgressUpdate.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
-        current.review_state = ReviewState.APPROVED
-        current.reviewed_by = reviewer
-        current.reviewed_at = now
-        current.review_reason = ""
-        current.full_clean()
-        current._history_user = reviewer
-        current.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
-        approved.append(current)
-    _refresh(commitment_ids)
-    return approved
+    return ids, commitment_ids
+
+
+@transaction.atomic
+def approve_updates(*, updates, reviewer):
+    """Approve the given updates and recompute their commitments' status and percent."""
+    return _review(updates, reviewer, ReviewState.APPROVED, reason="")
 
 
 @transaction.atomic
 def reject_updates(*, updates, reviewer, reason):
     """Send the given updates back to their authors with ``reason``; a commitment that had one
     of them as its latest approved update falls back to the one before."""
-    _require_reviewer(reviewer)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"review_reason": "请填写退回理由。"})
-    ids = [update.pk for update in updates]
-    commitment_ids = set(ProgressUpdate.objects.filter(pk__in=ids).values_list("commitment_id", flat=True))
-    _lock_commitments(commitment_ids)
+    return _review(updates, reviewer, ReviewState.REJECTED, reason=reason)
+
+
+def _review(updates, reviewer, state, *, reason):
+    """Set the review state of ``updates``, commitments locked first, then derive their progress again."""
+    _require_reviewer(reviewer)
+    ids, commitment_ids = _lock_commitments_of(updates)
     now = timezone.now()
-    rejected = []
+    reviewed = []
     for current in ProgressUpdate.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
-        current.review_state = ReviewState.REJECTED
+        current.review_state = state
         current.reviewed_by = reviewer
         current.reviewed_at = now
         current.review_reason = reason
         current.full_clean()
         current._history_user = reviewer
         current.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
-        rejected.append(current)
+        reviewed.append(current)
     _refresh(commitment_ids)
-    return rejected
+    return reviewed
 
 
 def approve_update(*, update, reviewer):
@@ -153,9 +148,7 @@ def reject_update(*, update, reviewer, reason):
 def delete_updates(*, updates, reviewer):
     """Delete updates (reviewers only). simple-history keeps each deleted row: see restore_update."""
     _require_reviewer(reviewer)
-    ids = [update.pk for update in updates]
-    commitment_ids = set(ProgressUpdate.objects.filter(pk__in=ids).values_list("commitment_id", flat=True))
-    _lock_commitments(commitment_ids)
+    ids, commitment_ids = _lock_commitments_of(updates)
     for current in ProgressUpdate.objects.filter(pk__in=ids):
         current._history_user = reviewer
         current.delete()
