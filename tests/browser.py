@@ -24,6 +24,16 @@ class BrowserTestCase(StaticLiveServerTestCase):
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
         )
 
+    def setUp(self):
+        super().setUp()
+        # A fresh context per test: no cookies or storage carried from one test to the next.
+        self.context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.page = self.context.new_page()
+
+    def tearDown(self):
+        self.context.close()
+        super().tearDown()
+
     @classmethod
     def tearDownClass(cls):
         cls.browser.close()

@@ -10,20 +10,15 @@ from .browser import ARTIFACTS, BrowserTestCase
 from .factories import make_commitment, make_organization, make_reporter, make_reviewer, make_task
 
 
-
 @pytest.mark.browser
 class ReviewInTheBrowserTests(BrowserTestCase):
-
     def setUp(self):
         ensure_roles()
         organization = make_organization(name="示范区")
         self.commitment = make_commitment(organization=organization, summary="建设智慧园区", tasks=[make_task()])
         make_reporter(organization=organization, username="tianbaoyuan", password="填报-密码-1")
         make_reviewer(username="duchayuan", password="督查-密码-1")
-        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-
-    def tearDown(self):
-        self.page.close()
+        super().setUp()
 
     def log_in(self, username, password, next_url):
         page = self.page

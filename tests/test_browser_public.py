@@ -10,17 +10,11 @@ from .browser import ARTIFACTS, BrowserTestCase
 from .factories import load_conference, make_update
 
 
-
 @pytest.mark.browser
 class PublicPagesInTheBrowserTests(BrowserTestCase):
-
     def setUp(self):
         load_conference()
-        self.context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.page = self.context.new_page()
-
-    def tearDown(self):
-        self.context.close()
+        super().setUp()
 
     def shown_organizations(self):
         return set(self.page.locator(".commitment .meta a:first-child").all_inner_texts())

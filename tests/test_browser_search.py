@@ -13,14 +13,9 @@ from .factories import load_conference, make_reviewer
 
 @pytest.mark.browser
 class SearchInTheBrowserTests(BrowserTestCase):
-
     def setUp(self):
         load_conference()
-        self.context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.page = self.context.new_page()
-
-    def tearDown(self):
-        self.context.close()
+        super().setUp()
 
     def test_searching_jiuye_marks_the_word_only_in_the_matching_rows(self):
         expected = list(search.search_commitments(Commitment.objects.select_related("organization"), "就业"))
@@ -63,16 +58,12 @@ class SearchInTheBrowserTests(BrowserTestCase):
 
 @pytest.mark.browser
 class AcceptSuggestionInTheBrowserTests(BrowserTestCase):
-
     def setUp(self):
         load_conference()
         ensure_roles()
         make_reviewer(username="duchayuan", password="督查-密码-1")
         self.commitment = Commitment.objects.filter(links__task__code="T8.2").order_by("pk").first()
-        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-
-    def tearDown(self):
-        self.page.close()
+        super().setUp()
 
     def test_reviewer_accepts_the_top_suggestion_in_one_click(self):
         suggestions.clear_cache()
