@@ -6,6 +6,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from policies.choices import OrganizationKind
 from policies.models import (
     Commitment,
     Conference,
@@ -57,7 +58,7 @@ def make_task(**kwargs):
 
 def make_organization(**kwargs):
     kwargs.setdefault("name", f"测试区{next(_seq)}")
-    kwargs.setdefault("kind", Organization.Kind.DISTRICT)
+    kwargs.setdefault("kind", OrganizationKind.DISTRICT)
     return Organization.objects.create(**kwargs)
 
 

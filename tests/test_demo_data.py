@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import SimpleTestCase, TestCase, override_settings
 
+from policies.choices import OrganizationKind, ReviewState
 from policies.models import Commitment, Organization, ProgressUpdate
 
 from .factories import load_conference
@@ -87,9 +88,9 @@ class GeneratedDatabaseTests(SimpleTestCase):
         kinds = dict(
             self.rows("SELECT kind, count(*) FROM policies_organization WHERE name LIKE '%（演示）' GROUP BY kind")
         )
-        self.assertEqual(kinds[Organization.Kind.DISTRICT] + kinds[Organization.Kind.COUNTY], 40)
+        self.assertEqual(kinds[OrganizationKind.DISTRICT] + kinds[OrganizationKind.COUNTY], 40)
         self.assertEqual(
-            (kinds[Organization.Kind.DEPARTMENT], kinds[Organization.Kind.ZONE], kinds[Organization.Kind.ENTERPRISE]),
+            (kinds[OrganizationKind.DEPARTMENT], kinds[OrganizationKind.ZONE], kinds[OrganizationKind.ENTERPRISE]),
             (60, 10, 100),
         )
         # Every generated commitment belongs to a marked organization and a marked source.
@@ -132,7 +133,7 @@ class GeneratedDatabaseTests(SimpleTestCase):
         years = {y for (y,) in self.rows("SELECT DISTINCT substr(reported_on, 1, 4) FROM policies_progressupdate")}
         self.assertEqual(years, {"2021", "2022", "2023", "2024", "2025"})
         states = dict(self.rows("SELECT review_state, count(*) FROM policies_progressupdate GROUP BY review_state"))
-        self.assertEqual(set(states), set(ProgressUpdate.Review.values))
+        self.assertEqual(set(states), set(ReviewState.values))
         self.assertEqual(self.rows("SELECT count(*) FROM policies_progressupdate WHERE review_state = 'rejected' AND review_reason = ''"), [(0,)])
         statuses = {s for (s,) in self.rows("SELECT DISTINCT status FROM policies_commitment")}
         self.assertEqual(statuses, {"not_started", "in_progress", "behind", "completed", "not_kept"})

@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.utils.html import escape
 
 from policies.models import Commitment, Source
-from policies.querysets import source_paragraphs
+from policies.selectors import source_paragraphs
 
 from .bulk import grow
 from .factories import load_conference, make_commitment, make_source, make_statement

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from policies import suggestions
+from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, Organization, TaskLink
 
 from .factories import load_conference, make_commitment, make_task
@@ -42,7 +43,7 @@ class ConferenceSuggestionTests(TestCase):
         suggestion = suggestions.suggest_for_commitment(commitment, limit=1)[0]
         link = suggestions.accept_suggestion(commitment=commitment, task=suggestion.task)
         link.refresh_from_db()
-        self.assertEqual(link.origin, TaskLink.Origin.SUGGESTED)
+        self.assertEqual(link.origin, LinkOrigin.SUGGESTED)
         self.assertAlmostEqual(link.score, suggestion.score, places=4)
         with self.assertRaises(ValidationError):
             suggestions.accept_suggestion(commitment=commitment, task=suggestion.task)

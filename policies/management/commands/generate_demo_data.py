@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.db import connections, transaction
 
 from policies.cache import bump_data_version
+from policies.choices import OrganizationKind
 from policies.models import (
     Commitment,
     Conference,
@@ -63,11 +64,11 @@ _ENTERPRISE_PREFIX = ["青禾", "云帆", "松石", "江汇", "桐润", "柏川"
 _INDUSTRIES = ["能源", "交通", "建设", "物流", "电子", "汽车", "农业", "水务", "文旅", "数字科技"]
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
 _TITLES = {
-    Organization.Kind.DISTRICT: ["区委书记", "区长"],
-    Organization.Kind.COUNTY: ["县委书记", "县长"],
-    Organization.Kind.DEPARTMENT: ["党组书记", "主任"],
-    Organization.Kind.ZONE: ["党工委书记", "管委会主任"],
-    Organization.Kind.ENTERPRISE: ["党委书记、董事长", "总经理"],
+    OrganizationKind.DISTRICT: ["区委书记", "区长"],
+    OrganizationKind.COUNTY: ["县委书记", "县长"],
+    OrganizationKind.DEPARTMENT: ["党组书记", "主任"],
+    OrganizationKind.ZONE: ["党工委书记", "管委会主任"],
+    OrganizationKind.ENTERPRISE: ["党委书记、董事长", "总经理"],
 }
 _NOTES = [
     "已召开专题推进会，明确责任分工和时间节点。",
@@ -89,12 +90,12 @@ _REJECTION_REASONS = [
 def fictional_organizations():
     """About 40 districts and counties, 60 departments, 10 zones and 100 enterprises, all marked as demo."""
     places = [a + b for a in _PLACE_FIRST for b in _PLACE_SECOND]
-    orgs = [(f"{name}区{DEMO_MARK}", Organization.Kind.DISTRICT) for name in places[0:50:2]]
-    orgs += [(f"{name}县{DEMO_MARK}", Organization.Kind.COUNTY) for name in places[1:31:2]]
-    orgs += [(f"市{field}{suffix}{DEMO_MARK}", Organization.Kind.DEPARTMENT) for field in _FIELDS for suffix in ("促进局", "服务中心")]
-    orgs += [(f"{name}新区{DEMO_MARK}", Organization.Kind.ZONE) for name in places[60:70]]
+    orgs = [(f"{name}区{DEMO_MARK}", OrganizationKind.DISTRICT) for name in places[0:50:2]]
+    orgs += [(f"{name}县{DEMO_MARK}", OrganizationKind.COUNTY) for name in places[1:31:2]]
+    orgs += [(f"市{field}{suffix}{DEMO_MARK}", OrganizationKind.DEPARTMENT) for field in _FIELDS for suffix in ("促进局", "服务中心")]
+    orgs += [(f"{name}新区{DEMO_MARK}", OrganizationKind.ZONE) for name in places[60:70]]
     orgs += [
-        (f"{prefix}{industry}集团有限公司{DEMO_MARK}", Organization.Kind.ENTERPRISE)
+        (f"{prefix}{industry}集团有限公司{DEMO_MARK}", OrganizationKind.ENTERPRISE)
         for prefix in _ENTERPRISE_PREFIX
         for industry in _INDUSTRIES
     ]
