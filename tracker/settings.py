@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "policies.demo.DemoDataHeaderMiddleware",
+    "policies.demo_banner.DemoDataHeaderMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -94,7 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "policies.demo.demo_data",
+                "policies.demo_banner.demo_data",
+                "policies.context_processors.vocabulary",
             ],
         },
     },
