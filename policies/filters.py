@@ -5,7 +5,7 @@ Query parameters are a public interface (users' scripts rely on them): add, neve
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 
 from .choices import Light, OrganizationKind, Status
 from .models import Commitment, KeyTask, Official, Organization

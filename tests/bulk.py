@@ -3,7 +3,7 @@
 import datetime
 
 from policies.choices import OrganizationKind
-from policies.models import KeyTask, Organization
+from policies.models import KeyTask
 from policies.services import refresh_progress
 
 from .factories import make_commitment, make_official, make_organization, make_statement, make_update

@@ -6,7 +6,6 @@ from django.test import TestCase
 from django.utils import timezone
 
 from policies.choices import OrganizationKind
-from policies.models import Organization
 from policies.roles import ensure_roles
 
 from .factories import (

@@ -3,7 +3,6 @@
 from django.test import TestCase
 
 from policies.choices import OrganizationKind
-from policies.models import Organization
 from policies.roles import ensure_roles
 
 from .factories import make_commitment, make_organization, make_reporter, make_reviewer

@@ -11,7 +11,7 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
 from policies.choices import ReviewState
-from policies.models import Commitment, KeyTask, ProgressUpdate
+from policies.models import Commitment, KeyTask
 from policies.services import refresh_progress
 
 from .factories import load_conference, make_update, make_user

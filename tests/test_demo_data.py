@@ -12,10 +12,9 @@ from django.core.management.base import CommandError
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from policies.choices import OrganizationKind, ReviewState
-from policies.models import Commitment, Organization, ProgressUpdate
+from policies.models import Commitment
 
 from .factories import load_conference
-
 
 ROOT = Path(__file__).resolve().parent.parent
 

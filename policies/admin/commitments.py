@@ -269,7 +269,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         except ledger.LedgerError as error:
             return self._render_ledger(request, error.errors, 400, upload=True)
         self.message_user(request, f"已导入 {len(created)} 条进展填报，等待督查员审核。", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + f"?review_state__exact={ReviewState.SUBMITTED}")
+        submitted = f"?review_state__exact={ReviewState.SUBMITTED}"
+        return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + submitted)
 
     def ledger_download_view(self, request):
         if not self.has_view_permission(request):

@@ -9,7 +9,7 @@ The choices live in ``policies.choices`` (with their labels, colours and orders)
 importable from here, under the same names, for code that needs a model and its choices together.
 """
 
-from ..choices import LinkOrigin, Light, OrganizationKind, ReviewState, Status, TaskOrigin
+from ..choices import Light, LinkOrigin, OrganizationKind, ReviewState, Status, TaskOrigin
 from .commitments import Commitment, Statement, TaskLink
 from .conference import Conference, KeyTask, Source
 from .organizations import Official, Organization, Reporter

@@ -29,7 +29,9 @@ def status_badge(status):
 
 @register.simple_tag
 def vocabulary_styles():
-    rules = [(f"{prefix}-{value}", colours[value]) for prefix, (choices, colours) in COLOURED.items() for value in choices]
+    rules = [
+        (f"{prefix}-{value}", colours[value]) for prefix, (choices, colours) in COLOURED.items() for value in choices
+    ]
     return format_html("<style>{}</style>", format_html_join("", ".{}{{--tone:{}}}", rules))
 
 
