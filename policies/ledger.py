@@ -103,7 +103,7 @@ def write_xlsx(commitments):
         cell.font = Font(bold=True)
         if cell.value in PROGRESS_COLUMNS:
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
-    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30)):
+    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     out = io.BytesIO()
@@ -200,7 +200,8 @@ COLUMN_OF_FIELD = {"commitment": ID, "reported_on": REPORTED_ON, "status": STATU
 def _cells(rows):
     """(spreadsheet row number, {column: cell}) of each row with some progress filled in."""
     for number, row in enumerate(rows, start=2):
-        values = dict(zip(HEADER, list(row) + [None] * (len(HEADER) - len(row))))
+        # Cells right of the template's columns are the reporter's own notes: ignored.
+        values = dict(zip(HEADER, list(row) + [None] * (len(HEADER) - len(row)), strict=False))
         if not all(_blank(values[c]) for c in PROGRESS_COLUMNS):
             yield number, values
 

@@ -101,9 +101,9 @@ def check_updates(*, updates, author):
         errors.setdefault(position, {}).setdefault(field, []).append(error)
 
     for position, update in enumerate(updates):
-        for check in (lambda: update.clean_fields(exclude=_NOT_FILLED_IN), update.clean):
+        for check, kwargs in ((update.clean_fields, {"exclude": _NOT_FILLED_IN}), (update.clean, {})):
             try:
-                check()
+                check(**kwargs)
             except ValidationError as error:
                 for field, field_errors in error.update_error_dict({}).items():
                     for field_error in field_errors:

@@ -24,13 +24,13 @@ class AdminPagesTests(TestCase):
         models = [m for m in admin.site._registry if m._meta.app_label == "policies"]
         self.assertGreaterEqual(len(models), 10)
         for model in models:
-            info = model._meta.app_label, model._meta.model_name
-            urls = [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_changelist" % info) + "?q=重庆"]
-            if self.reviewer.has_perm("%s.add_%s" % info):
-                urls.append(reverse("admin:%s_%s_add" % info))
+            app, name = model._meta.app_label, model._meta.model_name
+            urls = [reverse(f"admin:{app}_{name}_changelist"), reverse(f"admin:{app}_{name}_changelist") + "?q=重庆"]
+            if self.reviewer.has_perm(f"{app}.add_{name}"):
+                urls.append(reverse(f"admin:{app}_{name}_add"))
             obj = model.objects.first()
             if obj is not None:
-                urls.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+                urls.append(reverse(f"admin:{app}_{name}_change", args=[obj.pk]))
             for url in urls:
                 with self.subTest(url=url):
                     response = self.client.get(url)
