@@ -178,10 +178,11 @@ def world_text():
     return "\n\n".join(blocks)
 
 
-def make_world(**kwargs):
+def make_world(*, progress=True, **kwargs):
     """A conference with a two-level task tree, organizations of every kind, one official and statement
-    each, 13 commitments quoted verbatim from the source, their links, and an approved update on the
-    first commitment of each statement (progress refreshed). Returns a namespace of what it made."""
+    each, 13 commitments quoted verbatim from the source, their links, and (unless ``progress`` is
+    false) an approved update of 40 % on the first commitment of each statement, progress refreshed.
+    Returns a namespace of what it made."""
     from types import SimpleNamespace
 
     from policies.services import refresh_progress
@@ -219,11 +220,11 @@ def make_world(**kwargs):
                 span_end=at + len(clause), due_date=datetime.date(2021 + c % 2, 12, 31),
                 tasks=[tasks[WORLD_LINKS[(s, c)]]],
             ))
-    reporter_of_record = make_user(username=f"world-author-{conference.pk}")
-    updates = [
+    author = make_user(username=f"world-author-{conference.pk}") if progress else None
+    updates = [] if not progress else [
         make_update(commitment=statement.commitments.order_by("number").first(), status="in_progress",
                     percent=40, review_state="approved", reported_on=datetime.date(2021, 6, 30),
-                    author=reporter_of_record, note="按计划推进")
+                    author=author, note="按计划推进")
         for statement in statements
     ]
     refresh_progress()
