@@ -282,7 +282,8 @@ def measure(server, params, args, budget, cached):
             if row["state"] == "ready" and budget.left() > args.timeout:
                 settle(server, args.timeout)
                 with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
-                    list(pool.map(lambda _: _quiet_fetch(server.url(row["path"]), args.timeout), range(args.workers)))
+                    url = server.url(row["path"])
+                    list(pool.map(lambda _, url=url: _quiet_fetch(url, args.timeout), range(args.workers)))
 
     for _ in range(args.rounds):
         for row in rows:
@@ -406,7 +407,7 @@ def main(argv=None):
     data_dir = ROOT / "var" / "bench"
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     header = [
         f"Run at {started:%Y-%m-%d %H:%M} UTC on {machine()}.",
         f"Command: make bench BENCH_ARGS='{' '.join(argv if argv is not None else sys.argv[1:])}'",
