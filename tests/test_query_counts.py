@@ -9,7 +9,7 @@ import datetime
 from django.test import TestCase, override_settings
 
 from policies.choices import ReviewState
-from policies.management.commands.generate_demo_data import generate
+from policies.demo_data import generate
 from policies.models import Commitment, ProgressUpdate
 
 from .factories import load_conference, make_update, make_user

@@ -62,7 +62,7 @@ class ConferenceSuggestionTests(TestCase):
         result = suggestions.evaluate_leave_one_out()
         model, baseline = result["overall"]
         self.assertEqual(model.count, Commitment.objects.filter(links__origin="curated").distinct().count())
-        for ours, theirs in zip(model.means(), baseline.means()):
+        for ours, theirs in zip(model.means(), baseline.means(), strict=True):
             self.assertGreater(ours, theirs)
         self.assertEqual(set(result["tasks"]), set(KeyTask.objects.top_level().values_list("code", flat=True)))
 

@@ -95,7 +95,7 @@ class _Lights(TestCase):
 class LightLooksTheSameEverywhereTests(_Lights):
     def test_label_and_colour_agree_on_the_public_list_in_the_admin_and_in_the_page_styles(self):
         public, admin = self.public_html(), self.admin_html()
-        for light, commitment in self.by_light.items():
+        for light in self.by_light:
             colour = LIGHT_COLOURS[light]
             with self.subTest(light=light):
                 # The public row: the label in the class that the page's styles colour.
