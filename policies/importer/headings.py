@@ -25,7 +25,7 @@ _PUNCT = re.compile(r"[，。；：！？,;:]")
 
 
 def _task(code, title, description, span):
-    from .report import TaskDraft  # noqa: PLC0415 (report imports this module)
+    from .report import TaskDraft  # report imports this module
 
     return TaskDraft(code=code, title=title, description=description, span=span)
 
@@ -68,8 +68,10 @@ def _infographic(text, flat):
     for block in _layout_blocks(text):
         if block[0].start < region_start:
             continue
-        if any(_ends_list(line, i) for i, line in enumerate(block)):
+        stop = next((i for i, line in enumerate(block) if _ends_list(line, i)), None)
+        if stop == 0:
             break
+        block = block[:stop]
         if len(block) == 1 and is_heading_line(block[0].text):
             tops.append([block[0], pending_description, pending_children, bool(pending_description)])
             pending_children, pending_description = [], None
@@ -91,6 +93,8 @@ def _infographic(text, flat):
         elif not tops:
             pending_description = _span(block[0], block[-1])
         else:
+            break
+        if stop is not None:
             break
     if len(tops) < 2:
         return []

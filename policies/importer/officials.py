@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from . import names
-from .text import Paragraph
 
 HAN = r"\u4e00-\u9fff"
 SPEECH = r"(?:表示|指出|介绍|认为|强调|坦言|透露|称|说)"
@@ -193,12 +192,13 @@ def find_statements(flat, paragraphs):
     last = None
     speech_re = re.compile(f"{SPEECH}[，,：:]")
     for index, paragraph in enumerate(paragraphs):
-        if statements and statements[-1].end == paragraphs[index - 1].end and index >= 1:
+        if index and statements and statements[-1].end == paragraphs[index - 1].end:
             previous = statements[-1]
-            if previous.official is not None and not _has_other_speaker(flat, paragraph, previous.official):
-                if _continues(flat, paragraph, previous.official):
-                    previous.end = paragraph.end
-                    continue
+            if not _has_other_speaker(flat, paragraph, previous.official) and _continues(
+                flat, paragraph, previous.official
+            ):
+                previous.end = paragraph.end
+                continue
         mentions = mentions_in(flat, paragraph)
         points = []
         for verb in speech_re.finditer(flat, paragraph.start, paragraph.end):
@@ -230,5 +230,3 @@ def _has_other_speaker(flat, paragraph, official):
             return True
     return False
 
-
-__all__ = ["Official", "StatementSpan", "find_statements", "organization_kind", "split_title", "Paragraph"]

@@ -8,6 +8,7 @@ Paragraphs are found in the raw text, where the line breaks still show the layou
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 _FINAL = re.compile(r"[。！？!?…][”’」』）)]*\s*$")
@@ -15,7 +16,7 @@ _SENTENCE_PUNCT = re.compile(r"[，。；：！？,;:]")
 
 
 def flat_text(text):
-    from policies.models import Source  # noqa: PLC0415 (the model module needs Django set up)
+    from policies.models import Source  # the model module needs Django set up
 
     return Source(text=text).flat_text
 
@@ -80,7 +81,7 @@ def _split_block(block):
     typical = median(widths)
     one_per_line = sum(_ends_sentence(line.text) for line in block) >= 0.6 * len(block)
     parts, current = [], [block[0]]
-    for previous, line in zip(block, block[1:]):
+    for previous, line in pairwise(block):
         indented = line.text[:1] in (" ", "\u3000", "\t")
         short = len(previous.text.strip()) < 0.75 * typical
         if _ends_sentence(previous.text) and (one_per_line or indented or short):
