@@ -5,7 +5,8 @@ into the source's flat text, which a service turns into rows.
 """
 
 from .decoding import MAX_BYTES, ImportInputError
-from .report import CommitmentDraft, Report, StatementDraft, TaskDraft, read_report
+from .drafts import CommitmentDraft, Report, StatementDraft, TaskDraft
+from .report import read_report
 
 __all__ = [
     "MAX_BYTES",

@@ -15,6 +15,7 @@ Codes are given in order of appearance: T1, T1.1, T1.2, T2 …; spans index the 
 
 import re
 
+from .drafts import TaskDraft
 from .text import blocks, is_heading_line, lines
 
 _LIST_TITLE = re.compile(r"重点任务|主要任务|重点工作")
@@ -25,7 +26,6 @@ _PUNCT = re.compile(r"[，。；：！？,;:]")
 
 
 def _task(code, title, description, span):
-    from .report import TaskDraft  # report imports this module
 
     return TaskDraft(code=code, title=title, description=description, span=span)
 
@@ -80,7 +80,7 @@ def _infographic(text, flat):
         labelled = [_LABELLED.match(line.text.strip()) for line in block]
         if labelled[0] and not _PUNCT.search(labelled[0].group(1)):
             current = None
-            for line, match in zip(block, labelled):
+            for line, match in zip(block, labelled, strict=True):
                 if match and not _PUNCT.search(match.group(1)):
                     current = [match.group(1), line, line]
                     children.append(current)

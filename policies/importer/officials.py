@@ -10,7 +10,7 @@ between a title and a verb of speech, never from a list of known names.
 import re
 from dataclasses import dataclass
 
-from . import names
+from .names import leading_noun_offset, leading_person_name, trailing_person_name
 
 HAN = r"\u4e00-\u9fff"
 SPEECH = r"(?:表示|指出|介绍|认为|强调|坦言|透露|称|说)"
@@ -98,7 +98,7 @@ def _name_at(flat, pos, limit):
     match = _NAME_AT.match(flat, pos, limit)
     if match and match.group(1)[0] not in _NOT_NAME_START:
         return match.group(1)
-    return names.leading_person_name(flat[pos:limit])
+    return leading_person_name(flat[pos:limit])
 
 
 def mentions_in(flat, paragraph):
@@ -110,7 +110,7 @@ def mentions_in(flat, paragraph):
             continue
         start = _clause_start(flat, post.start(), paragraph.start)
         prefix = flat[start : post.end()]
-        skip = names.leading_noun_offset(prefix)
+        skip = leading_noun_offset(prefix)
         parsed = split_title(prefix[skip:])
         if parsed:
             organization, title = parsed
@@ -127,7 +127,7 @@ def _name_first_mention(flat, paragraph, verb_start):
     parsed = split_title(match.group(2))
     if not parsed:
         return None
-    name = names.trailing_person_name(before[: match.start(2) - 1])
+    name = trailing_person_name(before[: match.start(2) - 1])
     if not name:
         return None
     start = paragraph.start + match.start(2) - 1 - len(name)

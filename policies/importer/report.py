@@ -1,63 +1,13 @@
 """What the importer reads from a report, before anything is written to the database."""
 
-import json
 import re
-from dataclasses import asdict, dataclass, field
 
 from .clauses import commitment_spans
 from .decoding import decode
+from .drafts import CommitmentDraft, Report, StatementDraft
 from .headings import find_tasks
 from .officials import find_statements
 from .text import flat_text, paragraphs
-
-
-@dataclass
-class CommitmentDraft:
-    quote: str
-    span: tuple
-    tasks: list = field(default_factory=list)  # key-task codes; filled by the suggestion module
-
-
-@dataclass
-class StatementDraft:
-    official: dict  # {"name", "title"}
-    organization: dict  # {"name", "kind"}
-    text: str
-    span: tuple
-    commitments: list
-
-
-@dataclass
-class TaskDraft:
-    code: str
-    title: str
-    description: str
-    span: tuple
-    children: list = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    text: str  # the decoded text, as received: the source's text
-    encoding: str
-    conference: dict
-    statements: list
-    tasks: list
-
-    @property
-    def flat_text(self):
-        return flat_text(self.text)
-
-    def as_dict(self):
-        return {
-            "conference": self.conference,
-            "statements": [asdict(s) for s in self.statements],
-            "tasks": [asdict(t) for t in self.tasks],
-        }
-
-    def to_json(self, **kwargs):
-        kwargs.setdefault("ensure_ascii", False)
-        return json.dumps(self.as_dict(), **kwargs)
 
 
 _CONFERENCE = re.compile(r"(?:中央|全国|全省|全市|全区|全县)经济工作会议")
