@@ -127,6 +127,18 @@ class PageCacheTests(TestCase):
         }))
         self.assertIn(task.title, html)
 
+    def test_linking_a_task_on_the_commitments_admin_page_shows_on_the_task_page(self):
+        task = KeyTask.objects.exclude(links__commitment=self.commitment).filter(parent=None).first()
+        change = f"/admin/policies/commitment/{self.commitment.pk}/change/"
+        html = self.cached_then_changed(task.get_absolute_url(), lambda: self.admin_post(change, {
+            "summary": self.commitment.summary, "due_date": "2021-12-31", "due_basis": "",
+            "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0,
+            "links-2-TOTAL_FORMS": 1, "links-2-INITIAL_FORMS": 0,
+            "links-2-0-task": task.pk, "links-2-0-origin": "curated", "links-2-0-commitment": self.commitment.pk,
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+        }))
+        self.assertIn(self.commitment.summary, html)
+
     def test_reloading_the_fixtures_replaces_hand_edited_data(self):
         Commitment.objects.filter(pk=self.commitment.pk).update(summary="被改动的摘要")
         self.assertIn("被改动的摘要", self.get(self.list_url).content.decode())

@@ -171,9 +171,10 @@ class IndexInStepTests(TestCase):
     def save_in_admin(self, obj, **changes):
         url = f"/admin/policies/{obj._meta.model_name}/{obj.pk}/change/"
         data = admin_form_data(self.client.get(url), **changes)
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
             response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context.get("errors"))
+        return callbacks
 
     def test_a_created_commitment_is_found(self):
         self.assertEqual(found("畜牧"), [self.commitment])
@@ -203,8 +204,10 @@ class IndexInStepTests(TestCase):
         self.assertFalse(SearchDocument.objects.filter(commitment_id=pk).exists())
 
     def test_renaming_the_organization_in_the_admin_reindexes_its_commitments(self):
-        self.save_in_admin(self.commitment.organization, name="荣昌区")
+        callbacks = self.save_in_admin(self.commitment.organization, name="荣昌区")
         self.assertEqual(found("荣昌区"), [self.commitment])
+        indexing = [c for c in callbacks if c.__qualname__.startswith("commitments_changed.")]
+        self.assertEqual(len(indexing), 1, "one save, one round of indexing")
 
     def test_renaming_the_official_in_the_admin_reindexes_the_commitments(self):
         self.save_in_admin(self.commitment.statement.official, name="欧阳畅")

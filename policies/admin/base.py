@@ -41,14 +41,17 @@ class DerivedDataAdminMixin:
     def derived_data_changed(self, objs):
         raise NotImplementedError
 
+    def related_data_changed(self, obj):
+        """Rows saved by the page's inlines or many-to-many fields; a ModelAdmin that has some says
+        what they feed. Not ``derived_data_changed`` again: that already ran for ``obj`` in save_model."""
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         self.derived_data_changed([obj])
 
     def save_related(self, request, form, formsets, change):
-        # Inlines and many-to-many fields are saved here, after save_model.
         super().save_related(request, form, formsets, change)
-        self.derived_data_changed([form.instance])
+        self.related_data_changed(form.instance)
 
     def delete_model(self, request, obj):
         self.derived_data_changed([obj])

@@ -207,6 +207,10 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
         # Its text is the search document and, with its curated links, what suggestions are fitted on.
         invalidation.commitments_changed([obj.pk for obj in objs])
 
+    def related_data_changed(self, obj):
+        # The links inline: the task pages and the suggestions' profiles.
+        invalidation.tasks_changed()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if request.user.has_perm("policies.add_progressupdate"):
