@@ -157,6 +157,7 @@ class OwnershipTests(SimpleTestCase):
             str(path.relative_to(ROOT))
             for folder in ("policies", "tracker", "bench", "tests")
             for path in ROOT.glob(f"{folder}/**/*.py")
-            if not path.is_relative_to(ROOT / "policies" / "search") and pattern.search(path.read_text(encoding="utf-8"))
+            if not path.is_relative_to(ROOT / "policies" / "search")
+            and pattern.search(path.read_text(encoding="utf-8"))
         }
         self.assertEqual(offenders, set())

@@ -97,7 +97,8 @@ class ConferenceSuggestionTests(TestCase):
 
     def test_a_new_task_is_suggested_at_once(self):
         search.suggest_tasks("发展低空经济和无人机产业")  # fits and caches the model
-        task = make_task(conference=KeyTask.objects.first().conference, code="T99", title="大力发展低空经济和无人机产业")
+        conference = KeyTask.objects.first().conference
+        task = make_task(conference=conference, code="T99", title="大力发展低空经济和无人机产业")
         self.assertEqual(search.suggest_tasks("发展低空经济和无人机产业", limit=1)[0].task, task)
 
     def test_a_new_curated_link_lends_its_words_to_the_task_at_once(self):

@@ -68,6 +68,7 @@ def cached(name, build, fingerprint):
 
 
 def forget_fitted():
-    """Forget every fitted model; ``policies.invalidation`` calls it after this process changes what they are fitted on."""
+    """Forget every fitted model: ``policies.invalidation`` calls it after this process changed
+    what they are fitted on."""
     with _cache_lock:
         _cache.clear()
