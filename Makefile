@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test setup data ci clean bench
+.PHONY: run test test-deps setup data ci clean bench
 
 # Reinstall only when the requirements change, so a second `make run` is quick.
 $(VENV)/.runtime: requirements.txt
@@ -29,7 +29,11 @@ run: data
 	@echo "打开 http://127.0.0.1:$(PORT)/ （管理后台 /admin/）"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev
+# Chromium and CJK fonts from Debian: installed when missing as root, else one line says what to run.
+test-deps:
+	@bin/ensure-test-deps
+
+test: test-deps $(VENV)/.dev
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
