@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 
 
@@ -7,6 +8,13 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import security, signals  # noqa: F401  (security registers the static files check)
 
         signals.connect()
+
+
+class LoginLockoutConfig(axes_apps.AppConfig):
+    """django-axes, named in Chinese in the admin's list of apps (INSTALLED_APPS names this class)."""
+
+    default = False  # PoliciesConfig stays the one Django picks for "policies"
+    verbose_name = "登录保护"
