@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test test-deps setup data ci clean bench collectstatic serve
+.PHONY: run test test-deps setup data ci clean bench collectstatic serve backup restore
 
 # Reinstall only when the requirements change, so a second `make run` is quick.
 $(VENV)/.runtime: requirements.txt
@@ -48,6 +48,15 @@ serve: collectstatic
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --no-input -v0
 	DJANGO_DEBUG=0 $(PY) manage.py setup_roles
 	DJANGO_DEBUG=0 $(BIN)/gunicorn -c deploy/gunicorn.conf.py tracker.wsgi
+
+# Every row and its history, exactly (README, "Backups"). `make restore FILE=var/backups/....json.gz`
+# empties the database first.
+backup: $(VENV)/.runtime
+	$(PY) manage.py backup $(FILE)
+
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "make restore FILE=<backup file>"; exit 1; }
+	$(PY) manage.py restore --replace $(FILE)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache
