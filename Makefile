@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test test-deps setup data ci clean bench collectstatic serve backup restore
+.PHONY: run test test-deps setup data ci clean bench collectstatic serve backup restore load
 
 # Reinstall only when the requirements change, so a second `make run` is quick.
 $(VENV)/.runtime: requirements.txt
@@ -57,6 +57,11 @@ backup: $(VENV)/.runtime
 restore: $(VENV)/.runtime
 	@test -n "$(FILE)" || { echo "make restore FILE=<backup file>"; exit 1; }
 	$(PY) manage.py restore --replace $(FILE)
+
+# 64 connections for 30 s on public pages and the API while a reviewer approves updates; asserts zero
+# errors and no lost update (bench/load.py, docs/benchmarks.md).
+load: $(VENV)/.runtime
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache
