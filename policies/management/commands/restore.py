@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from policies.models import Commitment
 
@@ -27,6 +27,9 @@ class Command(BaseCommand):
             raise CommandError("恢复会清空当前数据库中的全部数据；确认后加 --replace 再运行。")
         try:
             with transaction.atomic():
+                # Run the deferred foreign key checks of rows written earlier in this transaction (when
+                # called from a script or a test): PostgreSQL refuses to TRUNCATE under pending ones.
+                connection.check_constraints()
                 # Every table emptied, content types and permissions too: the backup brings its own,
                 # with the ids that its permissions, history and admin log refer to.
                 call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
