@@ -169,7 +169,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "policies.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "policies.security.client_ip"
 AXES_VERBOSE = False
-# Chinese names for django-axes's admin pages, which ship no Chinese.
+# Chinese that installed packages lack: django-axes's admin pages, Django 5.2's reworded password-length error.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 REST_FRAMEWORK = {
