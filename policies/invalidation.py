@@ -6,7 +6,7 @@ jieba's work and the cache bump see the committed rows, and a rolled-back write 
 Outside a transaction ``on_commit`` runs at once.
 
     commitments_changed(ids)   their text or the names they carry changed: re-index, refit, stale pages
-    tasks_changed()            key tasks or curated links changed: refit suggestions, stale pages
+    tasks_changed()            key tasks or links changed: re-derive keywords, refit suggestions, stale pages
     pages_changed()            progress or any other shown data changed: stale pages
     everything_changed()       bulk loads: rebuild the index now, refit and stale pages after the commit
 
@@ -33,6 +33,7 @@ def commitments_changed(ids, *, using=DEFAULT_DB_ALIAS):
 
 def tasks_changed(*, using=DEFAULT_DB_ALIAS):
     def after_commit():
+        search.refresh_keywords(using=using)
         search.forget_fitted()
         bump_data_version(using=using)
 

@@ -14,12 +14,13 @@ from .commitments import Commitment, Statement, TaskLink
 from .conference import Conference, KeyTask, Source
 from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
-from .search import SearchDocument, SearchIndexEntry
+from .search import Keyword, SearchDocument, SearchIndexEntry
 
 __all__ = [
     "Commitment",
     "Conference",
     "KeyTask",
+    "Keyword",
     "Light",
     "LinkOrigin",
     "Official",
