@@ -84,7 +84,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         return [commitment.span_start, commitment.span_end]
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(negotiated=True), name="dispatch")
 class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     serializer_class = CommitmentSerializer
@@ -94,6 +94,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Commitment.objects.with_source_and_tasks().with_light().order_by("statement__span_start", "number", "id")
 
 
+@method_decorator(cache_public_page(negotiated=True), name="dispatch")
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     """The whole key-task tree: top-level tasks, each with its sub-items."""
 

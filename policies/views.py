@@ -82,7 +82,7 @@ def _dress_filter_form(form):
     form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices()])
 
 
-@cache_public_page
+@cache_public_page(scope=lambda kwargs: f"commitment:{kwargs['pk']}")
 @require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
@@ -90,7 +90,7 @@ def commitment_detail(request, pk):
     return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
 
 
-@cache_public_page
+@cache_public_page(shows_progress=False)
 @require_safe
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
@@ -128,7 +128,7 @@ def task_detail(request, code):
     )
 
 
-@cache_public_page
+@cache_public_page(scope=lambda kwargs: f"organization:{kwargs['pk']}")
 @require_safe
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
@@ -147,7 +147,7 @@ def organization_detail(request, pk):
     )
 
 
-@cache_public_page
+@cache_public_page(scope=lambda kwargs: f"official:{kwargs['pk']}")
 @require_safe
 def official_detail(request, pk):
     official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)
