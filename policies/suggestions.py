@@ -10,6 +10,7 @@ For staff (admin) and scripts:
     suggest_tasks(text, *, limit=5, exclude_commitment_id=None) -> [Suggestion(task, score)]
     suggest_for_commitment(commitment, *, limit=5) -> [Suggestion]   (tasks it is linked to left out)
     accept_suggestion(*, commitment, task) -> TaskLink(origin="suggested", score=…)
+    suggest_among(tasks, texts, *, limit=5) -> [[(key, score)]]   (tasks not in the database yet)
 For pages:
     keywords_for_organization(organization, n=8) -> [(word, weight)]
     keywords_for_task(task, n=8) -> [(word, weight)]   (the task's commitments, sub-items included)
@@ -217,6 +218,21 @@ def suggest_for_commitment(commitment, *, limit=5):
         f"{commitment.summary}\n{commitment.quote}", limit=limit + len(linked), exclude_commitment_id=commitment.pk
     )
     return [s for s in suggestions if s.task.pk not in linked][:limit]
+
+
+def suggest_among(tasks, texts, *, limit=5):
+    """For tasks that are not in the database (a report's own headings): ``tasks`` is
+    [(key, title_and_description)]; for each of ``texts``, the best keys [(key, score)] with a score
+    above 0. IDF counts these tasks and every commitment's words; no curated links exist for them
+    yet, so a task's profile is its own text. One fit for all texts."""
+    _, documents, _ = load_training_data()
+    model = TaskModel(tasks, documents, [])
+    result = []
+    for text in texts:
+        tokens = _tokens(text)
+        ranked = model.rank(tokens) if tokens else []
+        result.append([(key, round(score, 4)) for key, score in ranked if score > 0][:limit])
+    return result
 
 
 @transaction.atomic
