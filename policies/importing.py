@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import suggestions
+from . import invalidation, search
 from .choices import DraftState, LinkOrigin, TaskOrigin
 from .importer import read_report
 from .importer.text import is_heading_line
@@ -122,14 +122,14 @@ def _suggestions(report):
         everything = KeyTask.objects.count()
         result = []
         for quote in quotes:
-            ranked = suggestions.suggest_tasks(quote, limit=everything)
+            ranked = search.suggest_tasks(quote, limit=everything)
             result.append(
                 [(s.task.code, s.score) for s in ranked if s.task.conference_id == conference.pk][:SUGGESTIONS_KEPT]
             )
         return result
     drafts = list(_flat_tasks(report.tasks))
     if drafts:
-        return suggestions.suggest_among(
+        return search.suggest_among(
             [(t.code, f"{t.title}\n{t.description}") for t in drafts], quotes, limit=SUGGESTIONS_KEPT
         )
     return [[] for _ in quotes]
@@ -427,6 +427,9 @@ def accept_statements(*, drafts, reviewer):
         statements.append(
             _accept_one(draft, flat=flat, source=source, tasks=tasks, year=year, reviewer=reviewer, notes=notes)
         )
+    # New commitments to index, new key tasks and links to fit suggestions on, new public pages.
+    invalidation.commitments_changed(list(Commitment.objects.filter(statement__in=statements).values_list("pk", flat=True)))
+    invalidation.tasks_changed()
     return statements, notes
 
 
