@@ -428,7 +428,8 @@ def accept_statements(*, drafts, reviewer):
             _accept_one(draft, flat=flat, source=source, tasks=tasks, year=year, reviewer=reviewer, notes=notes)
         )
     # New commitments to index, new key tasks and links to fit suggestions on, new public pages.
-    invalidation.commitments_changed(list(Commitment.objects.filter(statement__in=statements).values_list("pk", flat=True)))
+    created = Commitment.objects.filter(statement__in=statements).values_list("pk", flat=True)
+    invalidation.commitments_changed(list(created))
     invalidation.tasks_changed()
     return statements, notes
 
