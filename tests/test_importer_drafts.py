@@ -267,7 +267,8 @@ class DraftsAreNotPublicTests(TestCase):
             body = self.client.get(url).content.decode()
             self.assertNotIn("中央商务区", body, url)
             self.assertNotIn("李强", body, url)
-        statements, _ = importing.accept_statements(drafts=list(report.statements.all()), reviewer=self.reviewer)
+        with self.captureOnCommitCallbacks(execute=True):  # the search index is written after the commit
+            statements, _ = importing.accept_statements(drafts=list(report.statements.all()), reviewer=self.reviewer)
         commitment = statements[0].commitments.get(number=1)
         self.assertContains(self.client.get(commitment.get_absolute_url()), "加快建设中央商务区")
         self.assertContains(self.client.get("/commitments/?q=中央商务区"), "加快建设中央商务区")
