@@ -102,6 +102,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
     list_per_page = 50
+    show_full_result_count = False  # a second COUNT(*) over every commitment beside each filtered count
     inlines = (TaskLinkInline, TaskLinkAddInline, ProgressUpdateInline)
     derived_fields = ("status", "percent", "last_update_on", "light_badge")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
