@@ -60,7 +60,7 @@ def log(message):
 def demo_database(size, seed, deadline):
     """var/demo-<size>.sqlite3, reused when it was made with this seed by this version of the generator,
     and migrated, so that indexes added since it was made are there."""
-    command_source = (ROOT / "policies" / "demo_data.py").read_text()
+    command_source = (ROOT / "policies" / "demo_data" / "__init__.py").read_text()
     generator_version = int(re.search(r"^GENERATOR_VERSION = (\d+)", command_source, re.M).group(1))
     path = ROOT / "var" / f"demo-{size}.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -1,4 +1,4 @@
-"""Demo data (policies/demo_data.py, run by generate_demo_data): a separate, deterministic, clearly labelled
+"""Demo data (policies/demo_data/, run by generate_demo_data): a separate, deterministic, clearly labelled
 database of realistic shape."""
 
 import os
@@ -7,13 +7,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from unittest import skipUnless
 
 from django.core.management import call_command
+from django.db import connection
 from django.core.management.base import CommandError
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from policies.choices import OrganizationKind, ReviewState
 from policies.demo_data import DemoDataError, build_database
+from policies.demo_data.postgres import build_postgres_database
 from policies.models import Commitment
 
 from .factories import load_conference
@@ -236,3 +239,66 @@ class DemoLabelTests(TestCase):
                 response = self.client.get(url)
                 self.assertNotContains(response, "演示数据")
                 self.assertFalse(response.has_header("X-Demo-Data"))
+
+
+class PostgresTargetTests(SimpleTestCase):
+    """generate_demo_data --database-url: a PostgreSQL database named in full, never the serving one."""
+
+    def test_refuses_a_url_that_is_not_postgres(self):
+        with self.assertRaisesMessage(DemoDataError, "--database-url 只接受 PostgreSQL 地址"):
+            build_postgres_database(url="sqlite:///tmp/x.sqlite3", commitments=5, seed=7)
+
+    def test_refuses_the_serving_database_whatever_the_host_is_called(self):
+        serving = {"ENGINE": "django.db.backends.postgresql", "NAME": "tracker", "HOST": "127.0.0.1", "PORT": "5432"}
+        with override_settings(DATABASES={"default": serving}):
+            for url in ("postgres://u:p@127.0.0.1:5432/tracker", "postgres://u:p@localhost/tracker"):
+                with self.subTest(url=url), self.assertRaisesMessage(DemoDataError, "拒绝写入默认数据库"):
+                    build_postgres_database(url=url, commitments=5, seed=7)
+
+    def test_the_command_takes_one_target_only(self):
+        with self.assertRaisesMessage(CommandError, "只能选一个"):
+            call_command("generate_demo_data", commitments=5, database_path="/tmp/x.sqlite3",
+                         database_url="postgres://u:p@127.0.0.1/x", verbosity=0)
+
+
+@skipUnless(connection.vendor == "postgresql", "fills a PostgreSQL database beside the test one: run with DATABASE_URL=postgres://…")
+class PostgresDemoDatabaseTests(SimpleTestCase):
+    databases = {"default"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        config = connection.settings_dict
+        cls.name = f"{config['NAME']}_demo"
+        cls.url = (f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"
+                   f"{config['PORT'] or 5432}/{cls.name}")
+        cls.drop()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.drop()
+        super().tearDownClass()
+
+    @classmethod
+    def drop(cls):
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{cls.name}"')
+
+    def query(self, sql):
+        import psycopg
+
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://")) as db:
+            return db.execute(sql).fetchall()
+
+    def test_fills_a_named_database_and_replaces_only_its_own(self):
+        build_postgres_database(url=self.url, commitments=40, seed=7)
+        self.assertEqual(self.query("SELECT commitments, seed FROM tracker_demo_data"), [(40, 7)])
+        self.assertEqual(self.query("SELECT count(*) FROM policies_commitment WHERE summary <> ''")[0][0], 40 + 67)
+        self.assertGreater(self.query("SELECT count(*) FROM policies_searchdocument")[0][0], 100)
+        with self.assertRaisesMessage(DemoDataError, "--replace"):
+            build_postgres_database(url=self.url, commitments=5, seed=7)
+        build_postgres_database(url=self.url, commitments=5, seed=7, replace=True)
+        self.assertEqual(self.query("SELECT commitments FROM tracker_demo_data"), [(5,)])
+        self.query("DROP TABLE tracker_demo_data")
+        with self.assertRaisesMessage(DemoDataError, "不是本命令生成的演示数据库"):
+            build_postgres_database(url=self.url, commitments=5, seed=7, replace=True)
