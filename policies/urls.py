@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, opendata, views
+from . import exports, feeds, opendata, views
 
 app_name = "policies"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("tasks/<str:code>/", views.task_detail, name="task"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("officials/<int:pk>/", views.official_detail, name="official"),
+    path("feeds/updates/", feeds.UpdatesFeed(), name="feed_updates"),
+    path("feeds/organizations/<int:pk>/", feeds.OrganizationUpdatesFeed(), name="feed_organization"),
+    path("feeds/tasks/<str:code>/", feeds.TaskUpdatesFeed(), name="feed_task"),
+    path("feeds/conferences/<int:pk>/", feeds.ConferenceUpdatesFeed(), name="feed_conference"),
+    path("feeds/commitments/<int:pk>/", feeds.CommitmentUpdatesFeed(), name="feed_commitment"),
 ]
