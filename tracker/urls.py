@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("policies.api")),
+    path("follow/", include("policies.following.urls")),
     path("", include("policies.urls")),
 ]
