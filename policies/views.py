@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
-from . import search, suggestions
+from . import history, search, suggestions
 from .cache import cache_public_page
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization, Source
@@ -25,7 +25,10 @@ def healthz(request):
 @cache_public_page
 @require_GET
 def home(request):
-    return render(request, "policies/dashboard.html", dashboard_stats())
+    context = dashboard_stats()
+    charts = history.task_charts(context["tasks"])
+    context["task_charts"] = [(task, charts[task.pk]) for task in context["tasks"] if task.pk in charts]
+    return render(request, "policies/dashboard.html", context)
 
 
 @method_decorator([cache_public_page, require_GET], name="dispatch")
@@ -79,8 +82,12 @@ def _dress_filter_form(form):
 @require_GET
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.for_listing().with_light(), pk=pk)
-    updates = commitment.updates.for_timeline()
-    return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
+    updates = list(commitment.updates.for_timeline())
+    return render(
+        request,
+        "policies/commitment_detail.html",
+        {"commitment": commitment, "updates": updates, "chart": history.commitment_chart(updates)},
+    )
 
 
 @cache_public_page
