@@ -82,6 +82,12 @@ class CommitmentExportTests(TestCase):
         self.assertEqual([row[0] for row in rows[1:]], expected)
         self.assertEqual([row["id"] for row in read_json(self.export("json", **filters))], expected)
 
+    def test_a_searched_list_exports_its_matches_in_rank_order(self):
+        expected = self.page_ids(q="江津")
+        self.assertEqual(len(expected), 1)
+        _, rows = read_csv(self.export("csv", q="江津"))
+        self.assertEqual([int(r[0]) for r in rows[1:]], expected)
+
     def test_task_filter_exports_only_linked_commitments(self):
         _, rows = read_csv(self.export("csv", task="T7"))
         self.assertEqual([int(r[0]) for r in rows[1:]], self.page_ids(task="T7"))

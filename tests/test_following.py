@@ -176,3 +176,14 @@ class FollowingTests(TestCase):
         }
         for page, url in pages.items():
             self.assertContains(self.client.get(page), f'href="{url}"')
+
+
+class MailServerDownTests(TestCase):
+    def test_sign_up_still_answers_when_the_confirmation_cannot_be_sent(self):
+        commitment = make_commitment()
+        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("connection refused")), \
+                self.assertLogs("policies.following.services", "ERROR"), \
+                self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"/follow/commitment/{commitment.pk}/", {"email": "a@example.org"})
+        self.assertContains(response, "请查收确认邮件")
+        self.assertIsNone(Follow.objects.get().confirmed_at)

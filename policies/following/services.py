@@ -1,6 +1,7 @@
 """Writes of the following feature: sign up, confirm, unfollow, forget an address, send the daily digests."""
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -10,6 +11,8 @@ from policies.models import Commitment, ProgressUpdate
 
 from . import mail, tokens
 from .models import Follow, Follower
+
+logger = logging.getLogger(__name__)
 
 
 def normalize_email(email):
@@ -29,8 +32,17 @@ def request_follow(*, email, target):
     kind = target._meta.model_name.replace("keytask", "task")
     follow, _ = Follow.objects.get_or_create(follower=follower, **{kind: target})
     if follow.confirmed_at is None:
-        transaction.on_commit(mail.confirmation(follow).send)
+        transaction.on_commit(lambda: _send_confirmation(follow))
     return follow
+
+
+def _send_confirmation(follow):
+    # A mail server that is down must not turn the sign-up into an error page: the reader can sign up
+    # again (the follow is kept, unconfirmed), and the failure is in the log for the operator.
+    try:
+        mail.confirmation(follow).send()
+    except Exception:
+        logger.exception("Could not send the confirmation mail of follow %s", follow.pk)
 
 
 @transaction.atomic
