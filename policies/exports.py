@@ -10,7 +10,7 @@ import csv
 import json
 import tempfile
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -66,7 +66,7 @@ FORMATS = ("csv", "xlsx", "json")
 def export_queryset():
     """Every commitment with what the columns read, in the public list's order (views.CommitmentListView)."""
     return (
-        Commitment.objects.for_listing()
+        Commitment.objects.with_source_and_tasks()
         .with_light()
         .defer("statement__text", "statement__source__text")
         .order_by("statement__span_start", "number", "pk")
@@ -99,7 +99,7 @@ def json_chunks(commitments):
     yield "["
     separator = "\n"
     for row in rows(commitments):
-        yield separator + json.dumps(dict(zip(keys, row)), ensure_ascii=False)
+        yield separator + json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
 

@@ -1,7 +1,6 @@
 """Downloads of the public list (CSV, Excel, JSON) and the open-data zip."""
 
 import csv
-import datetime
 import io
 import json
 import zipfile

@@ -84,7 +84,7 @@ class FeedTests(TestCase):
         }
         for page, feed in pages.items():
             with self.subTest(page):
-                self.assertContains(self.client.get(page), f'<link rel="alternate" type="application/atom+xml"', count=1)
+                self.assertContains(self.client.get(page), '<link rel="alternate" type="application/atom+xml"', count=1)
                 self.assertContains(self.client.get(page), f'href="{feed}"')
 
     def test_feed_is_read_in_a_fixed_number_of_queries(self):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from policies.following import ratelimit, services, tokens
+from policies.following import ratelimit, tokens
 from policies.following.models import Follow, Follower
 from policies.services import approve_update
 from policies.roles import ensure_roles

@@ -15,7 +15,7 @@ LIMITS = {"ip": (10, 3600), "email": (3, 24 * 3600)}  # at most N sign-ups per w
 def allow(kind, value):
     """Count one sign-up for ``value`` and say whether it is still within the limit."""
     limit, window = LIMITS[kind]
-    key = "following:rate:%s:%s" % (kind, hashlib.sha256(value.encode()).hexdigest())
+    key = f"following:rate:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
     if cache.add(key, 1, window):
         return True
     try:

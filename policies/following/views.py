@@ -70,7 +70,7 @@ def _from_token(action, token, model):
 def confirm(request, token):
     follow_ = _from_token("confirm", token, Follow)
     if follow_ is None:
-        return _gone(request, "确认链接无效或已过期（有效期 %d 天），请重新登记。" % tokens.CONFIRM_DAYS)
+        return _gone(request, f"确认链接无效或已过期（有效期 {tokens.CONFIRM_DAYS} 天），请重新登记。")
     if request.method == "POST":
         services.confirm_follow(follow=follow_)
         return render(request, "following/message.html", {
