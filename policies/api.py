@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema_field
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import pagination, routers, serializers, viewsets
 
 from . import openapi  # noqa: F401  (registers the bilingual filter descriptions)
@@ -141,6 +141,6 @@ router.register("officials", OfficialViewSet, basename="official")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]

@@ -45,6 +45,11 @@ class SchemaTests(TestCase):
         html = response.content.decode()
         self.assertIn("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js", html)
         self.assertNotRegex(html, r'(src|href)="(https?:)?//')
+        # The Content-Security-Policy refuses inline scripts: Swagger UI's start-up script is a file of its own.
+        self.assertNotRegex(html, r"<script>")
+        script = self.client.get("/api/docs/", {"script": ""})
+        self.assertEqual(script["Content-Type"], "application/javascript")
+        self.assertIn("/api/schema/", script.content.decode())
         self.assertTrue(finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"))
 
     def test_nav_link_opens_the_docs(self):
