@@ -9,7 +9,7 @@ from unittest import mock
 from django.test import TestCase, override_settings
 from openpyxl import load_workbook
 
-from policies import exports, opendata
+from policies import exports, invalidation, opendata
 from policies.services import refresh_progress
 from policies.spreadsheets import neutralize_formula
 
@@ -193,7 +193,8 @@ class OpenDataTests(TestCase):
             self.download()
             self.download()
             self.assertEqual(build.call_count, 1)
-            make_commitment(summary="新增的承诺")
+            with self.captureOnCommitCallbacks(execute=True):  # as every write path does (policies/invalidation.py)
+                invalidation.commitments_changed([make_commitment(summary="新增的承诺").pk])
             archive = self.download()
             self.assertEqual(build.call_count, 2)
         self.assertIn("新增的承诺", [r["摘要"] for r in self.table(archive, "commitments.csv")])
