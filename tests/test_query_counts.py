@@ -18,8 +18,9 @@ from .factories import load_conference, make_official, make_organization, make_s
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
     # the dashboard (see selectors.dashboard_stats): totals by status and light, key tasks, their
-    # roll-ups (one grouped query), sub-items, organization roll-ups, latest approved updates, red-light list
-    "home": 7,
+    # roll-ups (one grouped query), sub-items, organization roll-ups, latest approved updates, red-light list,
+    # task links and approved updates for the progress-over-time charts (history.task_charts)
+    "home": 9,
     # commitment with its relations, linked tasks, approved updates
     "commitment": 3,
     # source with its conference, the commitments whose quotes are highlighted
