@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from policies import search, services
+from policies import invalidation, search, services
 from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, Organization, TaskLink
 
@@ -132,3 +132,12 @@ class KeywordFilteringTests(TestCase):
         # What the admin's delete does after its commit (policies.invalidation.commitments_changed).
         search.index_commitments([pk])
         self.assertEqual(search.keywords_for_organization(organization), [])
+
+    def test_keywords_follow_a_link_added_through_the_write_path(self):
+        task = make_task(title="发展数字经济")
+        commitment = make_commitment(summary="建设数字经济产业园", quote="建设数字经济产业园")
+        self.assertEqual(search.keywords_for_task(task), [])
+        with self.captureOnCommitCallbacks(execute=True):
+            TaskLink.objects.create(commitment=commitment, task=task)
+            invalidation.tasks_changed()  # what the admin's link save calls
+        self.assertIn("数字经济", [word for word, _ in search.keywords_for_task(task)])
