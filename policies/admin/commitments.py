@@ -194,6 +194,12 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         fields = ("passage_link", *self.derived_fields)
         return (*fields, *self.provenance_fields) if obj else fields
 
+    def get_inlines(self, request, obj):
+        # The empty "add a link" rows are only useful to someone who may add links.
+        if can_manage_links(request.user):
+            return self.inlines
+        return tuple(inline for inline in self.inlines if inline is not TaskLinkAddInline)
+
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
 
@@ -216,12 +222,11 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Only a saved commitment has suggestions: the add page has no text to compare yet, and
         # the change page that follows the save shows them.
-        if obj is not None and obj.pk:
+        # Suggestions are for whoever can act on them: a reporter could neither accept one nor link by hand.
+        if obj is not None and obj.pk and can_manage_links(request.user) and self.has_change_permission(request, obj):
+            context["show_suggestions"] = True
             context["suggestions"] = suggestions.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
-            if can_manage_links(request.user) and self.has_change_permission(request, obj):
-                context["accept_suggestion_url"] = reverse(
-                    "admin:policies_commitment_accept_suggestion", args=[obj.pk]
-                )
+            context["accept_suggestion_url"] = reverse("admin:policies_commitment_accept_suggestion", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def accept_suggestion_view(self, request, object_id):

@@ -87,9 +87,12 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             # "Revert" on the history page of a deleted update: bring it back, then apply the form.
             services.restore_update(update_id=obj.pk, reviewer=request.user)
         if change:
-            services.revise_update(update=obj, editor=request.user)
+            revised = services.revise_update(update=obj, editor=request.user)
+            if revised.review_state == ReviewState.SUBMITTED and not is_reviewer(request.user):
+                messages.info(request, "已重新提交，等待督查员审核；审核通过后才会公开。")
         else:
             services.submit_update(update=obj, author=request.user)
+            messages.info(request, "已提交，等待督查员审核；审核通过后才会公开。")
 
     def delete_model(self, request, obj):
         services.delete_updates(updates=[obj], reviewer=request.user)
