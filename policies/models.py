@@ -322,7 +322,20 @@ class Commitment(SpanMixin, models.Model):
     percent = models.PositiveSmallIntegerField("当前进度（%）", default=0)
     last_update_on = models.DateField("最近一次审核通过的进展日期", null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["status", "percent", "last_update_on"])
+    # Close-out (销号): a reviewer's confirmation that a completed commitment needs no more follow-up.
+    # Written only by services.close_commitment; the commitment stays public with its whole record.
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="closed_commitments",
+        verbose_name="销号人",
+    )
+    # db_default: the demo generator and other raw inserts that predate close-out need not name it.
+    close_note = models.TextField("销号说明", blank=True, db_default="")
+
+    # The derived progress is tracked too: refresh_progress writes it with .update(), which records
+    # nothing, so the review services add a history row themselves (services._record_progress).
+    # Review and close-out reasons quote the reviewer's words, which may be longer than the default 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = CommitmentManager()
 
     class Meta:
@@ -333,6 +346,9 @@ class Commitment(SpanMixin, models.Model):
             models.CheckConstraint(condition=_span_is_valid(), name="policies_commitment_span_valid"),
             models.CheckConstraint(condition=_in_choices("status", Status), name="policies_commitment_status_valid"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="policies_commitment_percent_range"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(close_note=""), name="policies_commitment_closed_has_note"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "due_date"], name="policies_commitment_org_due"),
@@ -465,6 +481,52 @@ class ProgressUpdate(models.Model):
             errors["reported_on"] = "进展日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)
+
+
+class ReminderKind(models.TextChoices):
+    DIGEST = "digest", "每日摘要"
+    CHASE = "chase", "催办"
+
+
+class Reminder(models.Model):
+    """One reminder email as sent: a daily digest (send_reminders) or a reviewer's 催办 on one commitment.
+
+    Written only by ``policies.reminders``; kept so that the commitment and the workbench can show
+    who was chased when, and so that nobody gets two digests on one day (the constraint below).
+    """
+
+    Kind = ReminderKind
+
+    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders", verbose_name="收件人"
+    )
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name="承诺事项"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders_sent",
+        verbose_name="催办人",
+    )
+    sent_on = models.DateField("发送日期")
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    subject = models.CharField("邮件标题", max_length=200)
+    body = models.TextField("邮件正文")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催办提醒"
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("kind", ReminderKind), name="policies_reminder_kind_valid"),
+            models.UniqueConstraint(
+                fields=["recipient", "sent_on"], condition=Q(kind=ReminderKind.DIGEST),
+                name="policies_reminder_one_digest_a_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["commitment", "sent_at"], name="policies_reminder_commitment")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.recipient.get_username()}（{self.sent_on:%Y-%m-%d}）"
 
 
 class Reporter(models.Model):

@@ -40,8 +40,43 @@ def _lock_commitments(ids):
     list(Commitment.objects.filter(pk__in=set(ids)).order_by("pk").select_for_update().values_list("pk", flat=True))
 
 
-def _refresh(ids):
-    refresh_progress(commitments=Commitment.objects.filter(pk__in=set(ids)))
+def _refresh(ids, *, user=None, action="", always=False):
+    """Recompute the commitments ``ids`` and record on each one's history what the change was.
+
+    refresh_progress writes with .update(), which simple-history cannot see, so the row is added
+    here: with the user, the action in words, and the old and new status and percent. Without
+    ``always`` only commitments whose status or percent changed get a row; a review always does, so
+    that a rejection shows on the commitment too.
+    """
+    ids = set(ids)
+    before = {pk: (status, percent) for pk, status, percent in
+              Commitment.objects.filter(pk__in=ids).values_list("pk", "status", "percent")}
+    refresh_progress(commitments=Commitment.objects.filter(pk__in=ids))
+    if not action:
+        return
+    rows = []
+    for commitment in Commitment.objects.filter(pk__in=ids).order_by("pk"):
+        old = before.get(commitment.pk)
+        if old is None or (not always and old == (commitment.status, commitment.percent)):
+            continue
+        commitment._change_reason = f"{action}：{_progress_words(*old)} → {_progress_words(commitment.status, commitment.percent)}"
+        rows.append(commitment)
+    Commitment.history.bulk_history_create(rows, update=True, default_user=user, default_date=timezone.now())
+
+
+def _progress_words(status, percent):
+    return f"{Status(status).label} {percent}%"
+
+
+@transaction.atomic
+def record_initial_history():
+    """Give every tracked row that has no history yet its first history row (rows loaded by loaddata,
+    which simple-history skips); safe to repeat."""
+    from .models import KeyTask, TaskLink
+
+    for model in (Commitment, KeyTask, TaskLink, ProgressUpdate):
+        missing = model.objects.exclude(pk__in=model.history.values("id"))
+        model.history.bulk_history_create(list(missing), default_change_reason="载入会议数据")
 
 
 def _require_reviewer(user):
@@ -89,7 +124,7 @@ def revise_update(*, update, editor):
     current.full_clean()
     current._history_user = editor
     current.save()
-    _refresh([current.commitment_id])
+    _refresh([current.commitment_id], user=editor, action="修改已审核通过的进展填报")
     return current
 
 
@@ -104,7 +139,7 @@ def _lock_commitments_of(updates):
 @transaction.atomic
 def approve_updates(*, updates, reviewer):
     """Approve the given updates and recompute their commitments' status and percent."""
-    return _review(updates, reviewer, ReviewState.APPROVED, reason="")
+    return _review(updates, reviewer, ReviewState.APPROVED, reason="", action="审核通过进展填报")
 
 
 @transaction.atomic
@@ -114,10 +149,10 @@ def reject_updates(*, updates, reviewer, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"review_reason": "请填写退回理由。"})
-    return _review(updates, reviewer, ReviewState.REJECTED, reason=reason)
+    return _review(updates, reviewer, ReviewState.REJECTED, reason=reason, action=f"退回进展填报（理由：{reason}）")
 
 
-def _review(updates, reviewer, state, *, reason):
+def _review(updates, reviewer, state, *, reason, action):
     """Set the review state of ``updates``, commitments locked first, then derive their progress again."""
     _require_reviewer(reviewer)
     ids, commitment_ids = _lock_commitments_of(updates)
@@ -132,7 +167,7 @@ def _review(updates, reviewer, state, *, reason):
         current._history_user = reviewer
         current.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
         reviewed.append(current)
-    _refresh(commitment_ids)
+    _refresh(commitment_ids, user=reviewer, action=action, always=True)
     return reviewed
 
 
@@ -152,7 +187,7 @@ def delete_updates(*, updates, reviewer):
     for current in ProgressUpdate.objects.filter(pk__in=ids):
         current._history_user = reviewer
         current.delete()
-    _refresh(commitment_ids)
+    _refresh(commitment_ids, user=reviewer, action="删除进展填报")
 
 
 @transaction.atomic
@@ -167,5 +202,28 @@ def restore_update(*, update_id, reviewer):
     update.full_clean(validate_unique=False)
     update._history_user = reviewer
     update.save(force_insert=True)
-    _refresh([update.commitment_id])
+    _refresh([update.commitment_id], user=reviewer, action="恢复已删除的进展填报")
     return update
+
+
+@transaction.atomic
+def close_commitment(*, commitment, reviewer, note, today=None):
+    """Close out (销号) a completed commitment: it leaves the active queues and stays public."""
+    _require_reviewer(reviewer)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"close_note": "请填写销号说明。"})
+    _lock_commitments([commitment.pk])
+    current = Commitment.objects.get(pk=commitment.pk)
+    if current.closed_on:
+        raise ValidationError(f"这项承诺已于 {current.closed_on:%Y-%m-%d} 销号。")
+    if current.status != Status.COMPLETED:
+        raise ValidationError("只有状态为“已完成”的承诺事项才能销号。")
+    current.closed_on = today or timezone.localdate()
+    current.closed_by = reviewer
+    current.close_note = note
+    current.full_clean()
+    current._history_user = reviewer
+    current._change_reason = f"销号（说明：{note}）：{_progress_words(current.status, current.percent)}"
+    current.save(update_fields=["closed_on", "closed_by", "close_note"])
+    return current
