@@ -33,6 +33,7 @@ ROLE_PERMISSIONS = {
         "conference": _ALL,
         # Who reports for which organization is decided with the accounts, by a superuser.
         "reporter": ("view",),
+        "reminder": ("view",),
     },
     REPORTER_GROUP: {
         "commitment": ("view",),
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS = {
         "official": ("view",),
         "statement": ("view",),
         "source": ("view",),
+        "reminder": ("view",),
     },
 }
 

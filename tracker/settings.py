@@ -144,6 +144,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Staff land on their workbench (policies/workbench/), not on the bare admin index.
+LOGIN_REDIRECT_URL = "workbench:index"
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -157,6 +159,24 @@ REST_FRAMEWORK = {
 WARNING_DUE_SOON_DAYS = env_int("WARNING_DUE_SOON_DAYS", 30)
 WARNING_DUE_SOON_PERCENT = env_int("WARNING_DUE_SOON_PERCENT", 80)
 WARNING_STALE_DAYS = env_int("WARNING_STALE_DAYS", 90)
+# Workbench and reminders: a commitment is "silent" after this many days without an approved update,
+# and reporters are reminded of what falls due within REMINDER_DUE_DAYS.
+SILENT_DAYS = env_int("TRACKER_SILENT_DAYS", 30)
+REMINDER_DUE_DAYS = env_int("TRACKER_REMINDER_DUE_DAYS", 14)
+# Links in reminder emails point here.
+TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://127.0.0.1:8000")
+
+# Email (reminders): printed to the console in debug, sent by SMTP otherwise.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "承诺跟踪 <noreply@localhost>")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from policies import views
+from policies.workbench import views as workbench_views
 
 admin.site.site_header = "经济工作承诺跟踪 · 管理后台"
 admin.site.site_title = "承诺跟踪管理"
@@ -9,7 +10,9 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", workbench_views.login, name="staff_login"),
     path("admin/", admin.site.urls),
+    path("workbench/", include("policies.workbench.urls")),
     path("api/", include("policies.api")),
     path("", include("policies.urls")),
 ]

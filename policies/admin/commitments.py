@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 
 from .. import ledger, search, suggestions
 from ..filters import CommitmentFilter
-from ..models import Commitment, KeyTask, Light, Organization, OrganizationKind, ProgressUpdate, TaskLink
+from ..models import Commitment, KeyTask, Light, Organization, OrganizationKind, ProgressUpdate, Reminder, TaskLink
 from ..roles import (
     can_manage_links,
     can_see_commitment,
@@ -132,6 +132,28 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+class ReminderInline(admin.TabularInline):
+    """The reminders sent about this commitment (催办), newest first; written only by policies.reminders."""
+
+    model = Reminder
+    fields = ("sent_at", "kind", "recipient", "sent_by", "subject")
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "催办记录（最新在前）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient", "sent_by").order_by("-sent_at", "-id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
@@ -143,14 +165,16 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
     list_per_page = 50
-    inlines = (TaskLinkInline, TaskLinkAddInline, ProgressUpdateInline)
+    inlines = (TaskLinkInline, TaskLinkAddInline, ProgressUpdateInline, ReminderInline)
     derived_fields = ("status", "percent", "last_update_on", "light_badge")
+    close_out_fields = ("closed_on", "closed_by", "close_note")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
     fieldsets = (
         ("原文出处", {"fields": ("statement", "organization", "number", "quote", "span_start", "span_end",
                              "passage_link")}),
         ("承诺内容", {"fields": ("summary", "due_date", "due_basis")}),
         ("当前进展（由最近一次审核通过的进展填报自动计算，不能手工修改）", {"fields": derived_fields}),
+        ("销号（由督查员在工作台办理）", {"fields": close_out_fields}),
     )
     change_form_template = "admin/policies/commitment/change_form.html"
     change_list_template = "admin/policies/commitment/change_list.html"
@@ -191,7 +215,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Reporters only ever get view permission, which already makes everything read-only;
         # the derived progress is read-only for everybody, the provenance once the row exists.
-        fields = ("passage_link", *self.derived_fields)
+        fields = ("passage_link", *self.derived_fields, *self.close_out_fields)
         return (*fields, *self.provenance_fields) if obj else fields
 
     def get_inlines(self, request, obj):
