@@ -23,6 +23,7 @@ _ALL = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS = {
     REVIEWER_GROUP: {
         "commitment": _ALL,
+        "milestone": _ALL,
         "progressupdate": (*_ALL, "review"),
         "keytask": _ALL,
         "tasklink": _ALL,
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS = {
     },
     REPORTER_GROUP: {
         "commitment": ("view",),
+        "milestone": ("view",),
         "progressupdate": ("view", "add", "change"),
         "tasklink": ("view",),
         "keytask": ("view",),

@@ -33,7 +33,7 @@ def refresh_progress(*, commitments=None):
 # reviewer then waits, and reads the first one's approval once it is committed, instead of
 # overwriting the commitment from a snapshot that never saw it.
 
-EDITABLE_FIELDS = ("reported_on", "status", "percent", "note", "evidence_url")
+EDITABLE_FIELDS = ("reported_on", "status", "percent", "note", "evidence_url", "milestone")
 
 
 def _lock_commitments(ids):

@@ -80,7 +80,9 @@ def _dress_filter_form(form):
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.for_listing().with_light(), pk=pk)
     updates = commitment.updates.for_timeline()
-    return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
+    milestones = list(commitment.milestones.all())
+    return render(request, "policies/commitment_detail.html",
+                  {"commitment": commitment, "updates": updates, "milestones": milestones})
 
 
 @cache_public_page

@@ -18,8 +18,8 @@ EXPECTED = {
     # the dashboard (see querysets.dashboard_stats): totals by status and light, task roll-ups,
     # sub-items, organization roll-ups, latest approved updates, red-light list
     "home": 6,
-    # commitment with its relations, linked tasks, approved updates
-    "commitment": 3,
+    # commitment with its relations, linked tasks, approved updates, milestones
+    "commitment": 4,
     # source with its conference, the commitments whose quotes are highlighted
     "source": 2,
     # count, page of commitments, linked tasks

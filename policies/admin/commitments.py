@@ -12,7 +12,10 @@ from django.utils.http import content_disposition_header
 
 from .. import ledger, search, suggestions
 from ..filters import CommitmentFilter
-from ..models import Commitment, KeyTask, Light, Organization, OrganizationKind, ProgressUpdate, Reminder, TaskLink
+from ..cache import bump_data_version
+from ..models import (
+    Commitment, KeyTask, Light, Milestone, Organization, OrganizationKind, ProgressUpdate, Reminder, TaskLink,
+)
 from ..roles import (
     can_manage_links,
     can_see_commitment,
@@ -132,6 +135,15 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+class MilestoneInline(admin.TabularInline):
+    """Dated stages; the next one not yet reached drives the light and the public page."""
+
+    model = Milestone
+    fields = ("due_on", "title", "target_percent")
+    extra = 0
+    verbose_name_plural = "阶段节点（按时限排列；下一个未达成的节点决定预警灯）"
+
+
 class ReminderInline(admin.TabularInline):
     """The reminders sent about this commitment (催办), newest first; written only by policies.reminders."""
 
@@ -165,7 +177,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
     list_per_page = 50
-    inlines = (TaskLinkInline, TaskLinkAddInline, ProgressUpdateInline, ReminderInline)
+    inlines = (TaskLinkInline, TaskLinkAddInline, MilestoneInline, ProgressUpdateInline, ReminderInline)
     derived_fields = ("status", "percent", "last_update_on", "light_badge")
     close_out_fields = ("closed_on", "closed_by", "close_note")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
@@ -217,6 +229,13 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         # the derived progress is read-only for everybody, the provenance once the row exists.
         fields = ("passage_link", *self.derived_fields, *self.close_out_fields)
         return (*fields, *self.provenance_fields) if obj else fields
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Milestone:
+            # Milestones change lights on the public pages, which are cached by data version; the
+            # page-cache signals do not cover this model, so the write says so itself.
+            bump_data_version()
 
     def get_inlines(self, request, obj):
         # The empty "add a link" rows are only useful to someone who may add links.
