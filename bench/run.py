@@ -60,7 +60,7 @@ def log(message):
 def demo_database(size, seed, deadline):
     """var/demo-<size>.sqlite3, reused when it was made with this seed by this version of the generator,
     and migrated, so that indexes added since it was made are there."""
-    command_source = (ROOT / "policies" / "management" / "commands" / "generate_demo_data.py").read_text()
+    command_source = (ROOT / "policies" / "demo_data.py").read_text()
     generator_version = int(re.search(r"^GENERATOR_VERSION = (\d+)", command_source, re.M).group(1))
     path = ROOT / "var" / f"demo-{size}.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -282,7 +282,8 @@ def measure(server, params, args, budget, cached):
             if row["state"] == "ready" and budget.left() > args.timeout:
                 settle(server, args.timeout)
                 with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
-                    list(pool.map(lambda _: _quiet_fetch(server.url(row["path"]), args.timeout), range(args.workers)))
+                    url = server.url(row["path"])
+                    list(pool.map(lambda _, url=url: _quiet_fetch(url, args.timeout), range(args.workers)))
 
     for _ in range(args.rounds):
         for row in rows:
@@ -406,7 +407,7 @@ def main(argv=None):
     data_dir = ROOT / "var" / "bench"
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     header = [
         f"Run at {started:%Y-%m-%d %H:%M} UTC on {machine()}.",
         f"Command: make bench BENCH_ARGS='{' '.join(argv if argv is not None else sys.argv[1:])}'",

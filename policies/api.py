@@ -91,7 +91,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CommitmentFilter
 
     def get_queryset(self):
-        return Commitment.objects.for_listing().with_light().order_by("statement__span_start", "number", "id")
+        return Commitment.objects.with_source_and_tasks().with_light().order_by("statement__span_start", "number", "id")
 
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):

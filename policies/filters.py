@@ -5,12 +5,22 @@ Query parameters are a public interface (users' scripts rely on them): add, neve
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 
-from .models import Commitment, KeyTask, Light, Official, Organization, Status
+from .choices import Light, OrganizationKind, Status
+from .models import Commitment, KeyTask, Official, Organization
+
+# The list's narrower organization menus and the kinds each offers; any other kind goes by "organization".
+ORGANIZATION_MENUS = {
+    "district": (OrganizationKind.DISTRICT, OrganizationKind.COUNTY),
+    "department": (OrganizationKind.DEPARTMENT,),
+}
 
 
-DISTRICT_KINDS = (Organization.Kind.DISTRICT, Organization.Kind.COUNTY)
+def organization_parameter(organization):
+    """The list's query parameter that selects ``organization``: its kind's menu, so the page shows it chosen."""
+    return next((name for name, kinds in ORGANIZATION_MENUS.items() if organization.kind in kinds), "organization")
+
 
 # Each sort ends on the primary key so that pages never repeat or skip a row;
 # commitments without an approved update go last in either direction.
@@ -32,18 +42,20 @@ class CommitmentFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label="区县",
         field_name="organization",
-        queryset=Organization.objects.filter(kind__in=DISTRICT_KINDS),
+        queryset=Organization.objects.filter(kind__in=ORGANIZATION_MENUS["district"]),
         widget=forms.Select,
         help_text="区或县的 id。",
     )
     department = django_filters.ModelChoiceFilter(
         label="市级部门",
         field_name="organization",
-        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
+        queryset=Organization.objects.filter(kind__in=ORGANIZATION_MENUS["department"]),
         widget=forms.Select,
         help_text="市级部门的 id。",
     )
-    kind = django_filters.ChoiceFilter(label="单位类型", field_name="organization__kind", choices=Organization.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label="单位类型", field_name="organization__kind", choices=OrganizationKind.choices
+    )
     task = django_filters.CharFilter(label="重点任务", method="filter_task", help_text="id 或编号（如 T2、T2.1），含其子项。")
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices)
     light = django_filters.ChoiceFilter(label="预警", choices=Light.choices, method="filter_light")

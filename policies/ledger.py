@@ -14,15 +14,12 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
 
 from .filters import CommitmentFilter
-from .models import Commitment, ProgressUpdate, ReviewState, Status
+from .models import Commitment, ProgressUpdate, Status
 from .roles import visible_commitments
-from .services import submit_update
+from .services import InvalidUpdates, check_updates, submit_updates
 
 ID, ORGANIZATION, OFFICIAL, SUMMARY, DUE, CURRENT_STATUS, CURRENT_PERCENT = (
     "承诺编号", "责任单位", "领导干部", "承诺摘要", "完成时限", "当前状态", "当前进度（%）",
@@ -106,7 +103,7 @@ def write_xlsx(commitments):
         cell.font = Font(bold=True)
         if cell.value in PROGRESS_COLUMNS:
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
-    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30)):
+    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     out = io.BytesIO()
@@ -195,131 +192,107 @@ def _parse_date(value):
     return datetime.date(*map(int, match.groups()))
 
 
-def _same_update_key(update):
-    return update.commitment_id, update.reported_on, update.status, update.percent, update.note
+# Where the service's errors about an update's fields appear in the ledger; "" is the row as a whole.
+COLUMN_OF_FIELD = {"commitment": ID, "reported_on": REPORTED_ON, "status": STATUS, "percent": PERCENT,
+                   "note": NOTE, "evidence_url": EVIDENCE, "__all__": ""}
 
 
-def parse_updates(rows, *, user):
-    """Check every row; return (unsaved updates, errors). Rows are numbered as in the spreadsheet."""
-    today = timezone.localdate()
-    errors = []
-    wanted = []
+def _cells(rows):
+    """(spreadsheet row number, {column: cell}) of each row with some progress filled in."""
     for number, row in enumerate(rows, start=2):
-        row = list(row) + [None] * (len(HEADER) - len(row))
-        values = dict(zip(HEADER, row))
-        if all(_blank(values[c]) for c in PROGRESS_COLUMNS):
-            continue
-        wanted.append((number, values))
+        # Cells right of the template's columns are the reporter's own notes: ignored.
+        values = dict(zip(HEADER, list(row) + [None] * (len(HEADER) - len(row)), strict=False))
+        if not all(_blank(values[c]) for c in PROGRESS_COLUMNS):
+            yield number, values
 
-    ids = set()
-    for _, values in wanted:
+
+def _parse_row(values, fail):
+    """The typed values of one row's cells as an unsaved update; ``fail(column, message)`` for each bad cell.
+
+    Only what a cell is (a number, a date, a status on the scale) is checked here; what an update
+    may be (completed means 100, no date in the future, lengths, scope) is for services.check_updates.
+    """
+    update = ProgressUpdate(note=_text(values[NOTE]), evidence_url=_text(values[EVIDENCE]))
+    try:
+        update.commitment_id = _parse_int(values[ID])
+    except ValueError:
+        fail(ID, "承诺编号必须是整数。" if not _blank(values[ID]) else "缺少承诺编号。")
+    if _blank(values[REPORTED_ON]):
+        fail(REPORTED_ON, "请填写进展日期。")
+    else:
         try:
-            ids.add(_parse_int(values[ID]))
+            update.reported_on = _parse_date(values[REPORTED_ON])
         except ValueError:
-            pass
-    existing = set(Commitment.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    allowed = set(visible_commitments(user).filter(pk__in=ids).values_list("pk", flat=True))
+            fail(REPORTED_ON, f"无法识别日期“{_text(values[REPORTED_ON])}”，请写成 2021-06-30 的格式。")
+    update.status = STATUS_BY_LABEL.get(_text(values[STATUS]))
+    if update.status is None:
+        fail(STATUS, f"请填写状态（{STATUS_LABELS}）。" if _blank(values[STATUS]) else
+             f"状态“{_text(values[STATUS])}”不在可选范围内（{STATUS_LABELS}）。")
+    try:
+        update.percent = _parse_int(values[PERCENT])
+    except ValueError:
+        fail(PERCENT, "请填写 0 到 100 之间的整数。" if _blank(values[PERCENT]) else
+             f"完成进度“{_text(values[PERCENT])}”不是 0 到 100 之间的整数。")
+    if not update.note:
+        fail(NOTE, "请填写进展说明。")
+    return update
 
-    updates, row_numbers, first_row_of = [], [], {}
-    for number, values in wanted:
-        row_errors = []
 
-        def fail(column, message, number=number, row_errors=row_errors):
-            row_errors.append(RowError(number, column, message))
+def parse_updates(rows):
+    """The filled rows as unsaved updates, their spreadsheet row numbers, and the errors in their cells."""
+    updates, numbers, errors, first_row_of = [], [], [], {}
+    for number, values in _cells(rows):
+        def fail(column, message, number=number):
+            errors.append(RowError(number, column, message))
 
-        commitment_id = None
-        try:
-            commitment_id = _parse_int(values[ID])
-        except ValueError:
-            fail(ID, "承诺编号必须是整数。" if not _blank(values[ID]) else "缺少承诺编号。")
-        if commitment_id is not None:
-            if commitment_id not in existing:
-                fail(ID, f"没有编号为 {commitment_id} 的承诺事项。")
-            elif commitment_id not in allowed:
-                fail(ID, f"承诺 {commitment_id} 不属于你所在的单位，不能填报。")
-            elif commitment_id in first_row_of:
-                fail(ID, f"承诺 {commitment_id} 已在第 {first_row_of[commitment_id]} 行填报，每个承诺每次只能填报一行。")
+        update = _parse_row(values, fail)
+        if update.commitment_id is not None:
+            if update.commitment_id in first_row_of:
+                fail(ID, f"承诺 {update.commitment_id} 已在第 {first_row_of[update.commitment_id]} 行填报，"
+                         "每个承诺每次只能填报一行。")
             else:
-                first_row_of[commitment_id] = number
-
-        reported_on = None
-        if _blank(values[REPORTED_ON]):
-            fail(REPORTED_ON, "请填写进展日期。")
-        else:
-            try:
-                reported_on = _parse_date(values[REPORTED_ON])
-            except ValueError:
-                fail(REPORTED_ON, f"无法识别日期“{_text(values[REPORTED_ON])}”，请写成 2021-06-30 的格式。")
-            else:
-                if reported_on > today:
-                    fail(REPORTED_ON, f"进展日期 {reported_on:%Y-%m-%d} 晚于今天。")
-
-        status = STATUS_BY_LABEL.get(_text(values[STATUS]))
-        if status is None:
-            if _blank(values[STATUS]):
-                fail(STATUS, f"请填写状态（{STATUS_LABELS}）。")
-            else:
-                fail(STATUS, f"状态“{_text(values[STATUS])}”不在可选范围内（{STATUS_LABELS}）。")
-
-        percent = None
-        try:
-            percent = _parse_int(values[PERCENT])
-        except ValueError:
-            fail(PERCENT, "请填写 0 到 100 之间的整数。" if _blank(values[PERCENT]) else
-                 f"完成进度“{_text(values[PERCENT])}”不是 0 到 100 之间的整数。")
-        else:
-            if not 0 <= percent <= 100:
-                fail(PERCENT, f"完成进度 {percent} 超出 0 到 100 的范围。")
-            elif status == Status.COMPLETED and percent != 100:
-                fail(PERCENT, "状态为“已完成”时，完成进度必须是 100。")
-
-        note = _text(values[NOTE])
-        if not note:
-            fail(NOTE, "请填写进展说明。")
-        evidence_url = _text(values[EVIDENCE])
-        if evidence_url:
-            try:
-                URLValidator()(evidence_url)
-            except ValidationError:
-                fail(EVIDENCE, f"佐证链接“{evidence_url}”不是有效的网址。")
-
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        update = ProgressUpdate(
-            commitment_id=commitment_id, reported_on=reported_on, status=status, percent=percent,
-            note=note, evidence_url=evidence_url, author=user,
-        )
-        try:
-            # Whatever the model still knows that the checks above do not (lengths, new rules).
-            update.full_clean(exclude=["commitment", "author"])
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                label = str(ProgressUpdate._meta.get_field(field).verbose_name) if field != "__all__" else ""
-                errors.extend(RowError(number, label, message) for message in messages)
-            continue
+                first_row_of[update.commitment_id] = number
         updates.append(update)
-        row_numbers.append(number)
+        numbers.append(number)
+    return updates, numbers, errors
 
-    # Uploading the same file twice must not file every update twice.
-    existing_keys = {
-        _same_update_key(u) for u in ProgressUpdate.objects.filter(
-            commitment_id__in={u.commitment_id for u in updates}, reported_on__in={u.reported_on for u in updates}
-        ).exclude(review_state=ReviewState.REJECTED)
-    }
-    duplicates = [(number, u) for number, u in zip(row_numbers, updates) if _same_update_key(u) in existing_keys]
-    errors.extend(RowError(number, "", "与已有的进展填报完全相同，可能已经导入过；如确需重复，请修改进展说明。")
-                  for number, _ in duplicates)
-    errors.sort(key=lambda e: e.row)
-    return updates, errors
+
+def _message(field, error, update):
+    # Django's own wording for a bad URL does not say which one; in a sheet of many rows it should.
+    if field == "evidence_url" and error.code == "invalid":
+        return f"佐证链接“{update.evidence_url}”不是有效的网址。"
+    return " ".join(error.messages)
+
+
+def _row_errors(service_errors, updates, numbers, cell_errors):
+    """The service's errors placed in their rows and columns, leaving out cells already reported as unreadable."""
+    reported = {(e.row, e.column) for e in cell_errors}
+    return [
+        RowError(numbers[position], COLUMN_OF_FIELD.get(field, ""), _message(field, error, updates[position]))
+        for position, fields in service_errors.items()
+        for field, errors in fields.items()
+        if (numbers[position], COLUMN_OF_FIELD.get(field, "")) not in reported
+        for error in errors
+    ]
+
+
+def _in_sheet_order(errors):
+    order = {column: i for i, column in enumerate(HEADER)}
+    return sorted(errors, key=lambda e: (e.row, order.get(e.column, len(HEADER))))
 
 
 @transaction.atomic
 def import_ledger(*, data, filename, user):
-    """Import a filled-in ledger as submitted updates: all rows or none. Raises LedgerError."""
-    updates, errors = parse_updates(read_rows(data, filename), user=user)
-    if errors:
-        raise LedgerError(errors)
+    """Import a filled-in ledger as submitted updates: all rows or none. Raises LedgerError listing every problem."""
+    updates, numbers, errors = parse_updates(read_rows(data, filename))
     if not updates:
         raise LedgerError([RowError(0, "", "没有填写任何进展：请在“进展日期”到“佐证链接”几列中填写后再上传。")])
-    return [submit_update(update=update, author=user) for update in updates]
+    try:
+        if errors:
+            # Nothing will be written; the rules are checked only to list every problem at once.
+            service_errors = check_updates(updates=updates, author=user)
+        else:
+            return submit_updates(updates=updates, author=user)
+    except InvalidUpdates as invalid:
+        service_errors = invalid.errors
+    raise LedgerError(_in_sheet_order(errors + _row_errors(service_errors, updates, numbers, errors)))

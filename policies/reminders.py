@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Commitment, ProgressUpdate, Reminder, ReminderKind, ReviewState
-from .querysets import CLOSED_STATUSES
+from .choices import CLOSED_STATUSES
 from .roles import is_reviewer
 
 DIGEST_ROWS = 50

@@ -14,7 +14,8 @@ staying invisible is the safe default for an account someone forgot to finish se
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .models import Commitment, ProgressUpdate, ReviewState
+from .choices import ReviewState
+from .models import Commitment, ProgressUpdate
 
 REVIEWER_GROUP = "督查员"
 REPORTER_GROUP = "填报员"
@@ -89,13 +90,9 @@ def reporter_organization_id(user):
     return reporter.organization_id if reporter else None
 
 
-def sees_everything(user):
-    return is_reviewer(user)
-
-
 def visible_commitments(user, queryset=None):
     queryset = Commitment.objects.all() if queryset is None else queryset
-    if sees_everything(user):
+    if is_reviewer(user):
         return queryset
     organization_id = reporter_organization_id(user)
     return queryset.filter(organization_id=organization_id) if organization_id else queryset.none()
@@ -103,20 +100,20 @@ def visible_commitments(user, queryset=None):
 
 def visible_updates(user, queryset=None):
     queryset = ProgressUpdate.objects.all() if queryset is None else queryset
-    if sees_everything(user):
+    if is_reviewer(user):
         return queryset
     organization_id = reporter_organization_id(user)
     return queryset.filter(commitment__organization_id=organization_id) if organization_id else queryset.none()
 
 
 def can_see_commitment(user, commitment):
-    return sees_everything(user) or (
+    return is_reviewer(user) or (
         commitment.organization_id is not None and commitment.organization_id == reporter_organization_id(user)
     )
 
 
 def can_see_update(user, update):
-    if sees_everything(user):
+    if is_reviewer(user):
         return True
     organization_id = reporter_organization_id(user)
     return organization_id is not None and update.commitment.organization_id == organization_id

@@ -2,12 +2,13 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from .models import Commitment, ProgressUpdate, ReviewState, Status
-from .roles import can_edit_update, can_see_commitment, is_reviewer
+from .roles import can_edit_update, can_see_commitment, is_reviewer, visible_commitments
 
 
 @transaction.atomic
@@ -98,6 +99,98 @@ def submit_update(*, update, author):
     update._history_user = author
     update.save()
     return update
+
+
+class InvalidUpdates(ValidationError):
+    """A batch refused as a whole. ``errors`` maps a position in the batch to {field: [ValidationError]};
+    ``commitment`` holds scope errors, ``__all__`` the ones about the update as a whole."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__([error for fields in errors.values() for field_errors in fields.values() for error in field_errors])
+
+
+# The fields a submitted update gets from its author, not from whoever fills it in; foreign keys are
+# checked by check_updates in one query for the whole batch instead of one per row by clean_fields.
+_NOT_FILLED_IN = ["commitment", "author", "review_state", "reviewed_by", "reviewed_at", "review_reason"]
+
+
+_SAME_UPDATE_FIELDS = ("commitment_id", "reported_on", "status", "percent", "note")
+
+
+def _same_update_key(update):
+    return tuple(getattr(update, field) for field in _SAME_UPDATE_FIELDS)
+
+
+def check_updates(*, updates, author):
+    """What is wrong with each of ``updates`` if ``author`` submitted them: {position: {field: [ValidationError]}}.
+
+    The model's own rules run in Python, once per update (no query per row); scope and duplicates
+    take one query each, whatever the size of the batch. Nothing is written.
+    """
+    errors = {}
+
+    def add(position, field, error):
+        if not isinstance(error, ValidationError):
+            error = ValidationError(error)
+        errors.setdefault(position, {}).setdefault(field, []).append(error)
+
+    for position, update in enumerate(updates):
+        for check, kwargs in ((update.clean_fields, {"exclude": _NOT_FILLED_IN}), (update.clean, {})):
+            try:
+                check(**kwargs)
+            except ValidationError as error:
+                for field, field_errors in error.update_error_dict({}).items():
+                    for field_error in field_errors:
+                        add(position, field, field_error)
+        # A database constraint that clean_fields knows nothing of; refused here with a message
+        # rather than by the database with an IntegrityError.
+        if update.percent is not None and update.percent > 100:
+            add(position, "percent", f"完成进度 {update.percent} 超出 0 到 100 的范围。")
+
+    ids = {update.commitment_id for update in updates if update.commitment_id is not None}
+    visible = visible_commitments(author).filter(pk=OuterRef("pk"))
+    scope = dict(
+        Commitment.objects.filter(pk__in=ids).annotate(visible=Exists(visible)).order_by().values_list("pk", "visible")
+    )
+    for position, update in enumerate(updates):
+        if update.commitment_id is None:
+            add(position, "commitment", "缺少承诺编号。")
+        elif update.commitment_id not in scope:
+            add(position, "commitment", f"没有编号为 {update.commitment_id} 的承诺事项。")
+        elif not scope[update.commitment_id]:
+            add(position, "commitment", f"承诺 {update.commitment_id} 不属于你所在的单位，不能填报。")
+
+    # Uploading the same ledger twice must not file every update twice.
+    candidates = [update for position, update in enumerate(updates) if position not in errors]
+    existing = set(
+        ProgressUpdate.objects.filter(
+            commitment_id__in={u.commitment_id for u in candidates}, reported_on__in={u.reported_on for u in candidates}
+        ).exclude(review_state=ReviewState.REJECTED).order_by().values_list(*_SAME_UPDATE_FIELDS)
+    ) if candidates else set()
+    for position, update in enumerate(updates):
+        if position not in errors and _same_update_key(update) in existing:
+            add(position, "__all__", "与已有的进展填报完全相同，可能已经导入过；如确需重复，请修改进展说明。")
+    return errors
+
+
+@transaction.atomic
+def submit_updates(*, updates, author):
+    """Record ``updates`` as submitted for review by ``author``: all of them, or none and InvalidUpdates.
+
+    A fixed number of queries for any number of updates (PostgreSQL; SQLite splits the INSERTs
+    into batches of its 999 parameters). History rows are written with the author, like save() would.
+    """
+    for update in updates:
+        update.author = author
+        update.review_state = ReviewState.SUBMITTED
+        update.reviewed_by = None
+        update.reviewed_at = None
+        update.review_reason = ""
+    errors = check_updates(updates=updates, author=author)
+    if errors:
+        raise InvalidUpdates(errors)
+    return bulk_create_with_history(updates, ProgressUpdate, default_user=author)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from . import search, suggestions
 from .cache import cache_public_page
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization, Source
-from .querysets import dashboard_stats, source_paragraphs
+from .selectors import dashboard_stats, source_paragraphs, task_choices
 
 
 @require_GET
@@ -36,7 +36,7 @@ class CommitmentListView(FilterView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Commitment.objects.for_cards().with_light().order_by("statement__span_start", "number", "pk")
+        return Commitment.objects.for_listing().with_light().order_by("statement__span_start", "number", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,18 +67,13 @@ def _dress_filter_form(form):
         elif isinstance(field, forms.ChoiceField) and name != "sort":
             field.empty_label = "全部"
             field.widget.choices = field.choices  # the widget copied the choices when the form was built
-    tasks = list(KeyTask.objects.only("code", "title", "parent_id").order_by("order", "pk"))
-    task_choices = [("", "全部")]
-    for task in (t for t in tasks if t.parent_id is None):
-        task_choices.append((task.code, f"{task.code} {task.title}"))
-        task_choices += [(child.code, f"　{child.code} {child.title}") for child in tasks if child.parent_id == task.pk]
-    form.fields["task"].widget = forms.Select(choices=task_choices)
+    form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices()])
 
 
 @cache_public_page
 @require_GET
 def commitment_detail(request, pk):
-    commitment = get_object_or_404(Commitment.objects.for_listing().with_light(), pk=pk)
+    commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
     updates = commitment.updates.for_timeline()
     milestones = list(commitment.milestones.all())
     return render(request, "policies/commitment_detail.html",
@@ -108,7 +103,7 @@ def task_detail(request, code):
         raise Http404("没有这个重点任务。")
     rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).with_rollup()}
     children = sorted((row for pk, row in rollups.items() if pk != task.pk), key=lambda row: (row.order, row.pk))
-    commitments = Commitment.objects.under_task(task).for_listing().with_light()
+    commitments = Commitment.objects.under_task(task).with_source_and_tasks().with_light()
     return render(
         request,
         "policies/task_detail.html",
@@ -134,7 +129,7 @@ def organization_detail(request, pk):
         {
             "organization": organization,
             "officials": organization.officials.order_by("name"),
-            "commitments": commitments.for_cards().with_light(),
+            "commitments": commitments.for_listing().with_light(),
             "stats": commitments.stats(),
             "keywords": suggestions.keywords_for_organization(organization),
             "keyword_filter": urlencode({"organization": organization.pk}),
@@ -153,7 +148,7 @@ def official_detail(request, pk):
         {
             "official": official,
             "statements": official.statements.select_related("source"),
-            "commitments": commitments.for_cards().with_light(),
+            "commitments": commitments.for_listing().with_light(),
             "stats": commitments.stats(),
         },
     )

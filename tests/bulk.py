@@ -2,7 +2,8 @@
 
 import datetime
 
-from policies.models import KeyTask, Organization
+from policies.choices import OrganizationKind
+from policies.models import KeyTask
 from policies.services import refresh_progress
 
 from .factories import make_commitment, make_official, make_organization, make_statement, make_update
@@ -10,7 +11,7 @@ from .factories import make_commitment, make_official, make_organization, make_s
 
 def grow(*, organizations=6, per_organization=5, source=None):
     """Add organizations of every kind, each with commitments linked to existing tasks and approved updates."""
-    kinds = list(Organization.Kind.values)
+    kinds = list(OrganizationKind.values)
     tasks = list(KeyTask.objects.order_by("pk"))
     made = []
     for i in range(organizations):

@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 # Live-server browser tests run Django in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -9,9 +11,6 @@ def pytest_configure():
 
     # Tests create many users; the real hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-import pytest
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from policies.choices import OrganizationKind
 from policies.models import (
     Commitment,
     Conference,
@@ -57,7 +58,7 @@ def make_task(**kwargs):
 
 def make_organization(**kwargs):
     kwargs.setdefault("name", f"测试区{next(_seq)}")
-    kwargs.setdefault("kind", Organization.Kind.DISTRICT)
+    kwargs.setdefault("kind", OrganizationKind.DISTRICT)
     return Organization.objects.create(**kwargs)
 
 
@@ -135,3 +136,98 @@ def make_reporter(*, organization, **kwargs):
     user.groups.add(Group.objects.get(name=REPORTER_GROUP))
     Reporter.objects.create(user=user, organization=organization)
     return user
+
+
+# ---- a small world: what most page tests need, built in a few dozen rows ----------------------
+
+WORLD_TASKS = {
+    # code: (title, sub-items)
+    "T1": ("推动高质量发展", ["扩大有效投资", "发展数字经济"]),
+    "T2": ("保障和改善民生", ["稳定和扩大就业", "办好人民满意的教育", "提高医疗服务水平"]),
+}
+# organization, kind, official, title, the commitments of the official's statement (each a verbatim clause)
+WORLD_STATEMENTS = [
+    ("江岸区", "district", "王建国", "区委书记", ["新开工重大项目30个", "建成数字产业园二期", "新增城镇就业1.2万人"]),
+    ("河西区", "district", "李明", "区长", ["实施城市更新项目12个", "新增就业岗位8000个"]),
+    ("山前县", "county", "赵青", "县委书记", ["建设高标准农田5万亩", "新建义务教育学校3所"]),
+    ("市人力社保局", "department", "孙丽", "局长", ["开展职业技能培训10万人次", "城镇调查失业率控制在5.5%以内"]),
+    ("市卫生健康委", "department", "周平", "主任", ["建成区域医疗中心2个"]),
+    ("高新区", "zone", "吴强", "党工委书记", ["引进数字经济企业50家", "研发投入增长15%"]),
+    ("城投集团", "enterprise", "郑涛", "党委书记、董事长", ["完成投资200亿元"]),
+]
+# Which sub-item each commitment serves, by (statement index, commitment index).
+WORLD_LINKS = {
+    (0, 0): "T1.1", (0, 1): "T1.2", (0, 2): "T2.1", (1, 0): "T1.1", (1, 1): "T2.1", (2, 0): "T1.1",
+    (2, 1): "T2.2", (3, 0): "T2.1", (3, 1): "T2.1", (4, 0): "T2.3", (5, 0): "T1.2", (5, 1): "T1.2", (6, 0): "T1.1",
+}
+
+
+def world_text():
+    """The source page of the world, laid out like the transcribed newspaper page: blocks separated by
+    blank lines; a headline, the key tasks as an infographic (one item a block), then each official's
+    statement, the first one cut by a column break in mid-sentence."""
+    blocks = ["测试市经济工作会议召开"]
+    for code, (title, items) in WORLD_TASKS.items():
+        blocks.append(f"{code[1:]}、{title}")
+        blocks.extend(f"（{i}）{item} 详见会议部署" for i, item in enumerate(items, 1))
+    for s, (organization, _, official, title, clauses) in enumerate(WORLD_STATEMENTS):
+        statement = f"{organization}{title}{official}表示，明年将{'，'.join(clauses)}。"
+        if s == 0:
+            cut = statement.index("，建成") + 1
+            statement = statement[:cut] + "\n\n" + statement[cut:]
+        blocks.append(statement)
+    return "\n\n".join(blocks)
+
+
+def make_world(*, progress=True, **kwargs):
+    """A conference with a two-level task tree, organizations of every kind, one official and statement
+    each, 13 commitments quoted verbatim from the source, their links, and (unless ``progress`` is
+    false) an approved update of 40 % on the first commitment of each statement, progress refreshed.
+    Returns a namespace of what it made."""
+    from types import SimpleNamespace
+
+    from policies.services import refresh_progress
+
+    conference = make_conference(**kwargs)
+    source = make_source(conference=conference, slug=f"world-{conference.pk}", text=world_text(),
+                         titles=["测试市经济工作会议召开"])
+    flat = source.flat_text
+    tasks = {}
+    for order, (code, (title, items)) in enumerate(WORLD_TASKS.items(), 1):
+        heading = f"{code[1:]}、{title}"
+        start = flat.index(heading)
+        parent = make_task(source=source, code=code, order=order * 10, title=title,
+                           span_start=start, span_end=start + len(heading))
+        tasks[code] = parent
+        for i, item in enumerate(items, 1):
+            start = flat.index(item, start)
+            tasks[f"{code}.{i}"] = make_task(source=source, parent=parent, code=f"{code}.{i}", order=order * 10 + i,
+                                             title=item, span_start=start, span_end=start + len(item))
+    organizations, officials, statements, commitments = {}, [], [], []
+    for s, (org_name, kind, name, title, clauses) in enumerate(WORLD_STATEMENTS):
+        organization = organizations.get(org_name) or make_organization(name=org_name, kind=kind)
+        organizations[org_name] = organization
+        official = make_official(organization=organization, name=name, title=title)
+        text = f"明年将{'，'.join(clauses)}。"
+        start = flat.index(text)
+        statement = make_statement(official=official, source=source, text=text, span_start=start,
+                                   span_end=start + len(text))
+        officials.append(official)
+        statements.append(statement)
+        for c, clause in enumerate(clauses):
+            at = flat.index(clause, start)
+            commitments.append(make_commitment(
+                statement=statement, number=c + 1, quote=clause, summary=clause, span_start=at,
+                span_end=at + len(clause), due_date=datetime.date(2021 + c % 2, 12, 31),
+                tasks=[tasks[WORLD_LINKS[(s, c)]]],
+            ))
+    author = make_user(username=f"world-author-{conference.pk}") if progress else None
+    updates = [] if not progress else [
+        make_update(commitment=statement.commitments.order_by("number").first(), status="in_progress",
+                    percent=40, review_state="approved", reported_on=datetime.date(2021, 6, 30),
+                    author=author, note="按计划推进")
+        for statement in statements
+    ]
+    refresh_progress()
+    return SimpleNamespace(conference=conference, source=source, tasks=tasks, organizations=organizations,
+                           officials=officials, statements=statements, commitments=commitments, updates=updates)

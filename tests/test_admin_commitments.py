@@ -5,7 +5,7 @@ import datetime
 from django.test import TestCase
 from django.utils import timezone
 
-from policies.models import Organization
+from policies.choices import OrganizationKind
 from policies.roles import ensure_roles
 
 from .factories import (
@@ -33,8 +33,8 @@ class CommitmentAdminTests(TestCase):
         cls.child = make_task(code="T2.1", parent=cls.parent, conference=cls.parent.conference,
                               source=cls.parent.source)
         cls.other_task = make_task(code="T3", conference=cls.parent.conference, source=cls.parent.source)
-        cls.district = make_organization(name="渝中区", kind=Organization.Kind.DISTRICT)
-        company = make_organization(name="重庆某集团", kind=Organization.Kind.ENTERPRISE)
+        cls.district = make_organization(name="渝中区", kind=OrganizationKind.DISTRICT)
+        company = make_organization(name="重庆某集团", kind=OrganizationKind.ENTERPRISE)
         cls.overdue = make_commitment(organization=cls.district, summary=OVERDUE, tasks=[cls.child],
                                       due_date=today - datetime.timedelta(days=1), status="in_progress", percent=40)
         cls.done = make_commitment(organization=company, summary=DONE, tasks=[cls.parent], due_date=later,

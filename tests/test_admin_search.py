@@ -2,7 +2,7 @@
 
 from django.test import TestCase
 
-from policies.models import Organization
+from policies.choices import OrganizationKind
 from policies.roles import ensure_roles
 
 from .factories import make_commitment, make_organization, make_reporter, make_reviewer
@@ -16,8 +16,8 @@ class AdminSearchTests(TestCase):
     def setUpTestData(cls):
         ensure_roles()
         cls.reviewer = make_reviewer()
-        cls.district = make_organization(name="渝北区", kind=Organization.Kind.DISTRICT)
-        other = make_organization(name="市商务委", kind=Organization.Kind.DEPARTMENT)
+        cls.district = make_organization(name="渝北区", kind=OrganizationKind.DISTRICT)
+        other = make_organization(name="市商务委", kind=OrganizationKind.DEPARTMENT)
         cls.reporter = make_reporter(organization=cls.district)
         # Created first, so that only the rank can put the summary match above it.
         cls.in_quote = make_commitment(organization=cls.district, summary="做好年度各项工作",

@@ -4,6 +4,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import TestCase
 
 from policies import suggestions
+from policies.choices import LinkOrigin
 from policies.models import Commitment, Organization, TaskLink
 from policies.roles import ensure_roles
 
@@ -64,7 +65,7 @@ class AdminSuggestionTests(TestCase):
         response = self.accept(self.reviewer, task.pk, follow=True)
         self.assertRedirects(response, self.change_url)
         link = TaskLink.objects.get(commitment=self.commitment, task=task)
-        self.assertEqual(link.origin, TaskLink.Origin.SUGGESTED)
+        self.assertEqual(link.origin, LinkOrigin.SUGGESTED)
         self.assertAlmostEqual(link.score, self.expected[0].score, places=4)
         self.assertEqual(link.history.get().history_user, self.reviewer)
         self.assertTrue(LogEntry.objects.filter(object_id=str(self.commitment.pk), user=self.reviewer).exists())
@@ -85,7 +86,7 @@ class AdminSuggestionTests(TestCase):
         self.assertContains(response, "未采纳：该承诺事项已关联这项重点任务。")
         self.assertEqual(TaskLink.objects.count(), before)
         linked.refresh_from_db()
-        self.assertEqual(linked.origin, TaskLink.Origin.CURATED)
+        self.assertEqual(linked.origin, LinkOrigin.CURATED)
 
     def test_an_unknown_or_malformed_task_gives_a_message_not_an_error(self):
         before = TaskLink.objects.count()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from policies import search, suggestions
+from policies.choices import LinkOrigin
 from policies.models import Commitment, Organization, TaskLink
 from policies.roles import ensure_roles
 
@@ -82,7 +83,7 @@ class AcceptSuggestionInTheBrowserTests(BrowserTestCase):
         expect(page.locator(".messagelist")).to_contain_text(f"已采纳建议：关联重点任务 {top.task.code}")
         self.assertTrue(page.url.endswith(change_url))
         link = TaskLink.objects.get(commitment=self.commitment, task=top.task)
-        self.assertEqual(link.origin, TaskLink.Origin.SUGGESTED)
+        self.assertEqual(link.origin, LinkOrigin.SUGGESTED)
         # Nothing else on the change form was submitted with it.
         self.assertEqual(Commitment.objects.get(pk=self.commitment.pk).summary, self.commitment.summary)
         page.screenshot(path=ARTIFACTS / "admin-suggestion-accepted.png", full_page=True)

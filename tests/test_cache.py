@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
-from policies.models import Commitment, KeyTask, ProgressUpdate
+from policies.choices import ReviewState
+from policies.models import Commitment, KeyTask
 from policies.services import refresh_progress
 
 from .factories import load_conference, make_update, make_user
@@ -46,7 +47,7 @@ class PageCacheTests(TestCase):
         self.assertEqual(self.get(url)["X-Page-Cache"], "hit")
 
         # What approval does: the update's review state changes, then the cached progress is derived again.
-        update.review_state = ProgressUpdate.Review.APPROVED
+        update.review_state = ReviewState.APPROVED
         update.reviewed_by = self.reviewer
         update.reviewed_at = timezone.now()
         update.save()

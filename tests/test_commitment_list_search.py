@@ -32,7 +32,7 @@ class ConferenceSearchTests(TestCase):
         html = response.content.decode()
         items = re.findall(r'<li class="commitment .*?</li>', html, re.S)
         self.assertEqual(len(items), len(rows))
-        for commitment, item in zip(rows, items):
+        for commitment, item in zip(rows, items, strict=True):
             with self.subTest(commitment=commitment.pk):
                 self.assertEqual(set(MARK.findall(item)), {"就业"})
                 self.assertEqual(len(MARK.findall(item)), commitment.summary.count("就业") + commitment.quote.count("就业"))

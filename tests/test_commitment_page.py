@@ -7,14 +7,14 @@ from django.test import TestCase
 from policies.models import Commitment
 from policies.services import refresh_progress
 
-from .factories import load_conference, make_update
+from .factories import make_world, make_update
 
 
 class CommitmentPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_conference()
-        cls.commitment = Commitment.objects.get(summary="加大就业失业监测")
+        cls.world = make_world()
+        cls.commitment = cls.world.commitments[2]  # 王建国's third: due 2021-12-31, no progress of its own yet
         make_update(commitment=cls.commitment, reported_on=datetime.date(2021, 4, 2), percent=35,
                     review_state="approved", note="建成监测平台", evidence_url="https://example.org/a?x=1&y=2")
         make_update(commitment=cls.commitment, reported_on=datetime.date(2021, 8, 3), percent=70,
@@ -30,7 +30,7 @@ class CommitmentPageTests(TestCase):
         self.assertEqual(response.status_code, 200)
         c = self.commitment
         self.assertContains(response, c.quote)
-        self.assertContains(response, f'href="{c.statement.official.get_absolute_url()}">陈元春</a>')
+        self.assertContains(response, f'href="{c.statement.official.get_absolute_url()}">王建国</a>')
         self.assertContains(response, f'href="{c.organization.get_absolute_url()}">{c.organization.name}</a>')
         for task in c.tasks.all():
             self.assertContains(response, f'href="{task.get_absolute_url()}"')
@@ -41,7 +41,7 @@ class CommitmentPageTests(TestCase):
 
     def test_links_back_to_the_highlighted_quote(self):
         response = self.client.get(self.commitment.get_absolute_url())
-        self.assertContains(response, f'href="/sources/cqrb-2020-12-30-economic-work/#c{self.commitment.pk}"')
+        self.assertContains(response, f'href="/sources/{self.world.source.slug}/#c{self.commitment.pk}"')
 
     def test_timeline_has_only_approved_updates_with_evidence(self):
         response = self.client.get(self.commitment.get_absolute_url())
@@ -53,7 +53,7 @@ class CommitmentPageTests(TestCase):
             self.assertNotIn(hidden, html)
 
     def test_without_updates_says_so(self):
-        other = Commitment.objects.exclude(pk=self.commitment.pk).first()
+        other = self.world.commitments[1]
         self.assertContains(self.client.get(other.get_absolute_url()), "尚无经审核通过的进展记录")
 
     def test_unknown_commitment_is_404(self):

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core import serializers
 from django.test import TestCase
 
+from policies.choices import TaskOrigin
 from policies.models import (
     Commitment,
     Conference,
@@ -96,13 +97,13 @@ class ConferenceFixtureTests(TestCase):
         self.assertFalse(Official.objects.exclude(statements__commitments__isnull=False).exists())
 
     def test_infographic_tasks_and_sub_items_as_printed(self):
-        tops = KeyTask.objects.tree().filter(origin=KeyTask.Origin.INFOGRAPHIC)
+        tops = KeyTask.objects.tree().filter(origin=TaskOrigin.INFOGRAPHIC)
         printed = {task.title: [child.title for child in task.children.all()] for task in tops}
         self.assertEqual(printed, INFOGRAPHIC)
         self.assertEqual([t.title for t in tops], list(INFOGRAPHIC))
 
     def test_quoted_conference_demands_are_categories_of_their_own(self):
-        demands = KeyTask.objects.filter(origin=KeyTask.Origin.QUOTED_DEMAND, parent=None)
+        demands = KeyTask.objects.filter(origin=TaskOrigin.QUOTED_DEMAND, parent=None)
         titles = set(demands.values_list("title", flat=True))
         self.assertEqual(titles, {"全力推动成渝地区双城经济圈建设", "高质量编制‘十四五’规划纲要"})
         for task in demands:

@@ -1,4 +1,5 @@
-"""generate_demo_data: a separate, deterministic, clearly labelled database of realistic shape."""
+"""Demo data (policies/demo_data.py, run by generate_demo_data): a separate, deterministic, clearly labelled
+database of realistic shape."""
 
 import os
 import sqlite3
@@ -11,10 +12,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from policies.models import Commitment, Organization, ProgressUpdate
+from policies.choices import OrganizationKind, ReviewState
+from policies.demo_data import DemoDataError, build_database
+from policies.models import Commitment
 
 from .factories import load_conference
-
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,9 +89,9 @@ class GeneratedDatabaseTests(SimpleTestCase):
         kinds = dict(
             self.rows("SELECT kind, count(*) FROM policies_organization WHERE name LIKE '%（演示）' GROUP BY kind")
         )
-        self.assertEqual(kinds[Organization.Kind.DISTRICT] + kinds[Organization.Kind.COUNTY], 40)
+        self.assertEqual(kinds[OrganizationKind.DISTRICT] + kinds[OrganizationKind.COUNTY], 40)
         self.assertEqual(
-            (kinds[Organization.Kind.DEPARTMENT], kinds[Organization.Kind.ZONE], kinds[Organization.Kind.ENTERPRISE]),
+            (kinds[OrganizationKind.DEPARTMENT], kinds[OrganizationKind.ZONE], kinds[OrganizationKind.ENTERPRISE]),
             (60, 10, 100),
         )
         # Every generated commitment belongs to a marked organization and a marked source.
@@ -132,14 +134,14 @@ class GeneratedDatabaseTests(SimpleTestCase):
         years = {y for (y,) in self.rows("SELECT DISTINCT substr(reported_on, 1, 4) FROM policies_progressupdate")}
         self.assertEqual(years, {"2021", "2022", "2023", "2024", "2025"})
         states = dict(self.rows("SELECT review_state, count(*) FROM policies_progressupdate GROUP BY review_state"))
-        self.assertEqual(set(states), set(ProgressUpdate.Review.values))
+        self.assertEqual(set(states), set(ReviewState.values))
         self.assertEqual(self.rows("SELECT count(*) FROM policies_progressupdate WHERE review_state = 'rejected' AND review_reason = ''"), [(0,)])
         statuses = {s for (s,) in self.rows("SELECT DISTINCT status FROM policies_commitment")}
         self.assertEqual(statuses, {"not_started", "in_progress", "behind", "completed", "not_kept"})
 
     def test_cached_progress_matches_the_latest_approved_update(self):
         latest = {}
-        for commitment, reported_on, pk, status, percent in self.rows(
+        for commitment, reported_on, _pk, status, percent in self.rows(
             "SELECT commitment_id, reported_on, id, status, percent FROM policies_progressupdate "
             "WHERE review_state = 'approved' ORDER BY commitment_id, reported_on, id"
         ):
@@ -169,8 +171,8 @@ class GeneratedDatabaseTests(SimpleTestCase):
             self.assertEqual(db.execute("SELECT commitments FROM tracker_demo_data").fetchall(), [(6,)])
 
 
-def call(path, commitments=200, **options):
-    call_command("generate_demo_data", commitments=commitments, database_path=str(path), verbosity=0, **options)
+def build(path, commitments=200, **options):
+    build_database(path=path, commitments=commitments, seed=7, **options)
 
 
 class RefusalTests(SimpleTestCase):
@@ -181,24 +183,28 @@ class RefusalTests(SimpleTestCase):
 
     def test_refuses_the_default_database_file(self):
         with override_settings(DATA_DIR=self.dir):
-            with self.assertRaisesMessage(CommandError, "拒绝写入默认数据库"):
-                call(self.dir / "db.sqlite3")
+            with self.assertRaisesMessage(DemoDataError, "拒绝写入默认数据库"):
+                build(self.dir / "db.sqlite3")
         self.assertEqual(list(self.dir.iterdir()), [])
 
     def test_refuses_to_overwrite_a_database_it_did_not_make(self):
         precious = self.dir / "precious.sqlite3"
         with sqlite3.connect(precious) as db:
             db.execute("CREATE TABLE t (x)")
-        with self.assertRaisesMessage(CommandError, "不是本命令生成的演示数据库"):
-            call(precious, replace=True)
+        with self.assertRaisesMessage(DemoDataError, "不是本命令生成的演示数据库"):
+            build(precious, replace=True)
         with sqlite3.connect(precious) as db:
             self.assertEqual(db.execute("SELECT name FROM sqlite_master").fetchall(), [("t",)])
 
     def test_rejects_a_size_out_of_range_and_writes_nothing(self):
         for size in (0, -5, 10_000_000):
-            with self.subTest(size=size), self.assertRaisesMessage(CommandError, "--commitments"):
-                call(self.dir / "x.sqlite3", commitments=size)
+            with self.subTest(size=size), self.assertRaisesMessage(DemoDataError, "--commitments"):
+                build(self.dir / "x.sqlite3", commitments=size)
         self.assertEqual(list(self.dir.iterdir()), [])
+
+    def test_the_command_reports_a_refusal_as_a_command_error(self):
+        with self.assertRaisesMessage(CommandError, "--commitments 必须在 1 到"):
+            call_command("generate_demo_data", commitments=0, database_path=str(self.dir / "x.sqlite3"), verbosity=0)
 
 
 class DemoLabelTests(TestCase):

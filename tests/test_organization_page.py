@@ -12,36 +12,38 @@ from policies.models import Commitment, Organization
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import load_conference, make_organization, make_update
+from .factories import make_organization, make_update, make_world
 
 
 class OrganizationPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_conference()
-        cls.jiangbei = Organization.objects.get(name="江北区")
-        cls.keji = Organization.objects.get(name="市科技局")
-        first, second = Commitment.objects.filter(organization=cls.keji).order_by("pk")[:2]
-        make_update(commitment=first, percent=30, review_state="approved", reported_on=datetime.date(2021, 3, 1))
-        make_update(commitment=second, percent=90, reported_on=datetime.date(2021, 3, 1))  # not approved
+        world = make_world()
+        cls.district = world.organizations["江岸区"]
+        cls.department = world.organizations["市人力社保局"]  # two commitments, both 孙丽's
+        first, second = Commitment.objects.filter(organization=cls.department).order_by("pk")
+        make_update(commitment=first, percent=35, review_state="approved", reported_on=datetime.date(2021, 9, 1))
+        make_update(commitment=second, percent=90, reported_on=datetime.date(2021, 9, 1))  # not approved
         refresh_progress()
 
     def test_shows_officials_commitments_and_progress(self):
-        response = self.client.get(self.keji.get_absolute_url())
+        response = self.client.get(self.department.get_absolute_url())
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "陈军")
+        self.assertContains(response, "孙丽")
         self.assertEqual(
             {c.pk for c in response.context["commitments"]},
-            set(Commitment.objects.filter(organization=self.keji).values_list("pk", flat=True)),
+            set(Commitment.objects.filter(organization=self.department).values_list("pk", flat=True)),
         )
         stats = response.context["stats"]
-        self.assertEqual(stats["total"], 7)
-        self.assertEqual(stats["avg_percent"], round(30 / 7, 1))
-        self.assertContains(response, f"{round(30 / 7, 1)}%")
+        self.assertEqual(stats["total"], 2)
+        # 35 % approved on one, the other's 90 % still awaiting review
+        self.assertEqual(stats["avg_percent"], 17.5)
+        self.assertContains(response, "17.5%")
 
     def test_one_click_to_all_commitments_of_a_district_or_department(self):
-        self.assertContains(self.client.get(self.jiangbei.get_absolute_url()), f'href="/commitments/?district={self.jiangbei.pk}"')
-        self.assertContains(self.client.get(self.keji.get_absolute_url()), f'href="/commitments/?department={self.keji.pk}"')
+        district, department = self.district, self.department
+        self.assertContains(self.client.get(district.get_absolute_url()), f'href="/commitments/?district={district.pk}"')
+        self.assertContains(self.client.get(department.get_absolute_url()), f'href="/commitments/?department={department.pk}"')
 
     def test_unknown_organization_is_404(self):
         self.assertEqual(self.client.get("/organizations/999999/").status_code, 404)
@@ -53,7 +55,7 @@ class OrganizationPageTests(TestCase):
         # cached keyword IDF current?), 4 every document's words to fit the IDF (only when not
         # cached: cleared here, so counted), 5 the words of its commitments for its keywords,
         # 6 its officials, 7 its commitments. With the IDF cached, the same page costs 6.
-        for organization in (self.keji, None):
+        for organization in (self.department, None):
             if organization is None:
                 grow(organizations=3, per_organization=8)
                 organization = Organization.objects.order_by("-pk").first()
@@ -66,14 +68,14 @@ class OrganizationPageTests(TestCase):
         self.assertEqual(len(response.context["commitments"]), 8)
 
     def test_shows_its_top_keywords_linked_to_a_search_of_its_commitments(self):
-        response = self.client.get(self.keji.get_absolute_url())
+        response = self.client.get(self.department.get_absolute_url())
         keywords = response.context["keywords"]
-        self.assertEqual(keywords, suggestions.keywords_for_organization(self.keji))
+        self.assertEqual(keywords, suggestions.keywords_for_organization(self.department))
         self.assertContains(response, "<h2 id=\"keywords-title\">关键词</h2>", html=True)
         for word, _ in keywords:
-            self.assertContains(response, f'?q={quote(word)}&amp;organization={self.keji.pk}"')
+            self.assertContains(response, f'?q={quote(word)}&amp;organization={self.department.pk}"')
             # Every keyword is a word of the organization's own commitments.
-            self.assertTrue(Commitment.objects.filter(organization=self.keji, search_document__words__contains=word))
+            self.assertTrue(Commitment.objects.filter(organization=self.department, search_document__words__contains=word))
 
     def test_an_organization_without_commitments_shows_no_keyword_list(self):
         response = self.client.get(make_organization().get_absolute_url())

@@ -8,7 +8,8 @@ import datetime
 
 from django.test import TestCase, override_settings
 
-from policies.management.commands.generate_demo_data import generate
+from policies.choices import ReviewState
+from policies.demo_data import generate
 from policies.models import Commitment, ProgressUpdate
 
 from .factories import load_conference, make_update, make_user
@@ -41,7 +42,7 @@ class QueryCountMixin:
         author = make_user()
         for month in (3, 6):
             make_update(
-                commitment=cls.commitment, author=author, review_state=ProgressUpdate.Review.APPROVED,
+                commitment=cls.commitment, author=author, review_state=ReviewState.APPROVED,
                 reported_on=datetime.date(2021, month, 30), percent=month * 10,
             )
 

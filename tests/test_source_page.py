@@ -6,18 +6,17 @@ from types import SimpleNamespace
 from django.test import TestCase
 from django.utils.html import escape
 
-from policies.models import Commitment, Source
-from policies.querysets import source_paragraphs
+from policies.models import Commitment
+from policies.selectors import source_paragraphs
 
 from .bulk import grow
-from .factories import load_conference, make_commitment, make_source, make_statement
+from .factories import make_commitment, make_source, make_statement, make_world
 
 
 class SourcePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_conference()
-        cls.source = Source.objects.get()
+        cls.source = make_world().source
 
     def test_every_commitment_is_marked_with_its_exact_quote_and_linked(self):
         html = self.client.get(self.source.get_absolute_url()).content.decode()
@@ -38,8 +37,8 @@ class SourcePageTests(TestCase):
         blocks = [p for p in self.source.text.split("\n\n") if p.strip()]
         self.assertLess(body.count("<p>"), len(blocks))
         # a column break inside a sentence is joined; the infographic's items stay apart
-        self.assertIn("紧扣“山水之城·美丽之地”目标定位", body)
-        self.assertIn("</p>\n<p>发挥人才作用 聚天下英才而用之", body)
+        self.assertIn('新开工重大项目30个</mark></a>，<a class="quote-link"', body)
+        self.assertIn("</p>\n<p>（2）发展数字经济 详见会议部署", body)
 
     def test_blank_line_mid_sentence_is_joined_but_headings_stay_apart(self):
         text = "标题\n\n这是一段很长的正文，讲的是明年要做的事情，还没有\n\n讲完的后半句在这里，也足够长了，所以应当合并。\n\n短标题"

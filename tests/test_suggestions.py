@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from policies import suggestions
+from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, Organization, TaskLink
 
 from .factories import load_conference, make_commitment, make_task
@@ -42,7 +43,7 @@ class ConferenceSuggestionTests(TestCase):
         suggestion = suggestions.suggest_for_commitment(commitment, limit=1)[0]
         link = suggestions.accept_suggestion(commitment=commitment, task=suggestion.task)
         link.refresh_from_db()
-        self.assertEqual(link.origin, TaskLink.Origin.SUGGESTED)
+        self.assertEqual(link.origin, LinkOrigin.SUGGESTED)
         self.assertAlmostEqual(link.score, suggestion.score, places=4)
         with self.assertRaises(ValidationError):
             suggestions.accept_suggestion(commitment=commitment, task=suggestion.task)
@@ -61,7 +62,7 @@ class ConferenceSuggestionTests(TestCase):
         result = suggestions.evaluate_leave_one_out()
         model, baseline = result["overall"]
         self.assertEqual(model.count, Commitment.objects.filter(links__origin="curated").distinct().count())
-        for ours, theirs in zip(model.means(), baseline.means()):
+        for ours, theirs in zip(model.means(), baseline.means(), strict=True):
             self.assertGreater(ours, theirs)
         self.assertEqual(set(result["tasks"]), set(KeyTask.objects.top_level().values_list("code", flat=True)))
 

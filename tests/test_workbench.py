@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils import timezone
 
 from policies import services

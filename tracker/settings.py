@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "policies.demo.DemoDataHeaderMiddleware",
+    "policies.demo_banner.DemoDataHeaderMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -94,7 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "policies.demo.demo_data",
+                "policies.demo_banner.demo_data",
+                "policies.context_processors.vocabulary",
             ],
         },
     },
@@ -223,6 +224,8 @@ else:
 TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
 TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 300)
 
-# `make bench` only: adds X-Query-Count to every response (bench/middleware.py).
+# `make bench` only: adds X-Query-Count to every response (bench/middleware.py). It stays in bench/,
+# not policies/: counting wraps every query, which serving has no use for, and without this flag
+# nothing imports bench/ (tests/test_benchmark_stays_out.py).
 if env_bool("TRACKER_QUERY_COUNT_HEADER", False):
     MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

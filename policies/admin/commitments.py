@@ -11,64 +11,21 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
 from .. import ledger, search, suggestions
-from ..filters import CommitmentFilter
 from ..cache import bump_data_version
-from ..models import (
-    Commitment, KeyTask, Light, Milestone, Organization, OrganizationKind, ProgressUpdate, Reminder, TaskLink,
-)
+from ..choices import LIGHT_COLOURS, Light, ReviewState
+from ..filters import ORGANIZATION_MENUS, CommitmentFilter
+from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
 from ..roles import (
     can_manage_links,
     can_see_commitment,
+    is_reviewer,
     reporter_organization_id,
-    sees_everything,
     visible_commitments,
 )
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .list_filters import KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 
-LIGHT_COLOURS = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "grey": "#9e9e9e"}
-LIGHT_LABELS = dict(Light.choices)
 SUGGESTION_LIMIT = 5
-
-
-class OrganizationKindFilter(admin.SimpleListFilter):
-    title = "单位类型"
-    parameter_name = "kind"
-
-    def lookups(self, request, model_admin):
-        return OrganizationKind.choices
-
-    def queryset(self, request, queryset):
-        return queryset.filter(organization__kind=self.value()) if self.value() else queryset
-
-
-class KeyTaskFilter(admin.SimpleListFilter):
-    title = "重点任务（含子项）"
-    parameter_name = "task"
-
-    def lookups(self, request, model_admin):
-        choices = []
-        for task in KeyTask.objects.tree():
-            choices.append((str(task.pk), f"{task.code} {task.title}"))
-            choices.extend((str(child.pk), f"　└ {child.code} {child.title}") for child in task.children.all())
-        return choices
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        task = KeyTask.objects.resolve(self.value())
-        return queryset.under_task(task) if task else queryset.none()
-
-
-class LightFilter(admin.SimpleListFilter):
-    title = "预警灯"
-    parameter_name = "light"
-
-    def lookups(self, request, model_admin):
-        return Light.choices
-
-    def queryset(self, request, queryset):
-        # The admin's queryset already carries the ``light`` annotation (see get_queryset).
-        return queryset.filter(light=self.value()) if self.value() else queryset
 
 
 class AcceptSuggestionForm(forms.Form):
@@ -171,8 +128,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
-    list_filter = (OrganizationKindFilter, ("organization", admin.RelatedOnlyFieldListFilter), KeyTaskFilter,
-                   "status", LightFilter, "due_date")
+    list_filter = (OrganizationKindListFilter, ("organization", admin.RelatedOnlyFieldListFilter), KeyTaskListFilter,
+                   "status", LightListFilter, "due_date")
     # What the search index holds; get_search_results searches it instead of these columns.
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
@@ -200,7 +157,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         light = getattr(obj, "light", None)
         if light is None:
             return "—"
-        return format_html('<span style="color:{}">●</span> {}', LIGHT_COLOURS[light], LIGHT_LABELS[light])
+        return format_html('<span style="color:{}">●</span> {}', LIGHT_COLOURS[light], Light(light).label)
 
     @admin.display(description="在原文中的位置")
     def passage_link(self, obj):
@@ -334,9 +291,9 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def _ledger_filter_form(self, request):
         form = CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form
         organization_id = reporter_organization_id(request.user)
-        if organization_id or not sees_everything(request.user):
+        if organization_id or not is_reviewer(request.user):
             # A reporter's ledger is their organization's anyway; offering the others would only mislead.
-            for name in ("organization", "district", "department"):
+            for name in ("organization", *ORGANIZATION_MENUS):
                 field = form.fields[name]
                 field.queryset = field.queryset.filter(pk=organization_id) if organization_id else field.queryset.none()
         return form
@@ -358,7 +315,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         except ledger.LedgerError as error:
             return self._render_ledger(request, error.errors, 400, upload=True)
         self.message_user(request, f"已导入 {len(created)} 条进展填报，等待督查员审核。", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + "?review_state__exact=submitted")
+        submitted = f"?review_state__exact={ReviewState.SUBMITTED}"
+        return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + submitted)
 
     def ledger_download_view(self, request):
         if not self.has_view_permission(request):

@@ -8,15 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import services
-from ..models import Milestone, ProgressUpdate, ReviewState
+from ..choices import ReviewState
+from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
-from .commitments import OrganizationKindFilter
-
-
-class UpdateOrganizationKindFilter(OrganizationKindFilter):
-    def queryset(self, request, queryset):
-        return queryset.filter(commitment__organization__kind=self.value()) if self.value() else queryset
+from .list_filters import UpdateOrganizationKindListFilter
 
 
 class ReasonForm(forms.Form):
@@ -30,7 +26,7 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
                     "review_reason", "author", "reviewed_by")
     list_display_links = ("reported_on", "commitment")
     list_select_related = ("commitment__organization", "author", "reviewed_by")
-    list_filter = ("review_state", "status", UpdateOrganizationKindFilter,
+    list_filter = ("review_state", "status", UpdateOrganizationKindListFilter,
                    ("commitment__organization", admin.RelatedOnlyFieldListFilter), "reported_on")
     search_fields = ("commitment__summary", "commitment__quote", "note", "author__username",
                      "commitment__organization__name")

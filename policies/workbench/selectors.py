@@ -5,8 +5,8 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, F, Q
 
-from ..models import Commitment, ProgressUpdate, ReviewState, Status
-from ..querysets import CLOSED_STATUSES
+from ..models import Commitment, ReviewState, Status
+from ..choices import CLOSED_STATUSES
 from ..roles import visible_commitments, visible_updates
 
 ROW_LIMIT = 100
@@ -18,7 +18,7 @@ def silent_cutoff(today, silent_days=None):
 
 def active_commitments(user, today):
     """The user's commitments still being followed: not closed out, with their light."""
-    queryset = Commitment.objects.filter(closed_on__isnull=True).for_cards().with_light(today)
+    queryset = Commitment.objects.filter(closed_on__isnull=True).for_listing().with_light(today)
     return visible_commitments(user, queryset)
 
 
@@ -64,7 +64,7 @@ def reviewer_board(user, *, today):
 def reporter_board(user, *, today):
     """A reporter's commitments, their rejected updates and all their updates. Queries: 1 commitments,
     2 their count, 3 rejected updates, 4 own updates."""
-    commitments = visible_commitments(user, Commitment.objects.for_cards().with_light(today))
+    commitments = visible_commitments(user, Commitment.objects.for_listing().with_light(today))
     own = visible_updates(user).filter(author=user).select_related("commitment", "reviewed_by")
     return {
         "commitments": list(

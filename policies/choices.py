@@ -1,0 +1,92 @@
+"""The tracker's vocabulary: every choice, its Chinese label, its colour and its display order.
+
+Models, querysets, filters, the admin, templates (``policies/templatetags/vocabulary.py``) and the
+page's CSS (the ``--tone`` rules that template tag writes) all read from here, so a value, label or
+colour is spelled once. Renaming a value here needs a migration; the labels are in the migrations
+too (``choices=``), so changing one does as well.
+
+Colours are this module's, not the stylesheet's: the admin has no stylesheet of ours and colours its
+light badge inline. Each colour is used both as a fill and as text on the page's light backgrounds,
+so each keeps a contrast of at least 4.5:1 against #f6f8fa (WCAG AA for text), checked by a test.
+"""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    BEHIND = "behind", "进展滞后"
+    COMPLETED = "completed", "已完成"
+    NOT_KEPT = "not_kept", "未兑现"
+
+
+class Light(models.TextChoices):
+    RED = "red", "红灯"
+    YELLOW = "yellow", "黄灯"
+    GREEN = "green", "绿灯"
+    GREY = "grey", "灰灯"
+
+
+class OrganizationKind(models.TextChoices):
+    DISTRICT = "district", "区"
+    COUNTY = "county", "县"
+    DEPARTMENT = "department", "市级部门"
+    ZONE = "zone", "开发区"
+    ENTERPRISE = "enterprise", "企业"
+
+
+class ReviewState(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "已退回"
+
+
+class ReminderKind(models.TextChoices):
+    DIGEST = "digest", "每日摘要"
+    CHASE = "chase", "催办"
+
+
+class LinkOrigin(models.TextChoices):
+    CURATED = "curated", "人工核定"
+    SUGGESTED = "suggested", "分词相似度建议"
+
+
+class TaskOrigin(models.TextChoices):
+    INFOGRAPHIC = "infographic", "重点任务图解"
+    QUOTED_DEMAND = "quoted_demand", "报道引用的会议要求"
+
+
+# A commitment that can no longer move: its light is grey whatever its due date.
+CLOSED_STATUSES = (Status.COMPLETED, Status.NOT_KEPT)
+
+# Display order on the public pages: good news first, then what needs attention.
+STATUS_ORDER = (Status.COMPLETED, Status.IN_PROGRESS, Status.BEHIND, Status.NOT_STARTED, Status.NOT_KEPT)
+LIGHT_ORDER = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY)
+
+# The dashboard groups organizations as the newspaper does: districts and counties together.
+ORGANIZATION_GROUPS = (
+    ("区县", (OrganizationKind.DISTRICT, OrganizationKind.COUNTY)),
+    ("市级部门", (OrganizationKind.DEPARTMENT,)),
+    ("开发区", (OrganizationKind.ZONE,)),
+    ("企业", (OrganizationKind.ENTERPRISE,)),
+)
+
+_GREEN, _BLUE, _RED, _DARK_RED, _AMBER, _GREY = "#2e7d32", "#0a58ca", "#c62828", "#7a1c1c", "#9a6700", "#59636e"
+
+STATUS_COLOURS = {
+    Status.COMPLETED: _GREEN,
+    Status.IN_PROGRESS: _BLUE,
+    Status.BEHIND: _RED,
+    Status.NOT_STARTED: _GREY,
+    Status.NOT_KEPT: _DARK_RED,
+}
+LIGHT_COLOURS = {
+    Light.RED: _RED,
+    Light.YELLOW: _AMBER,
+    Light.GREEN: _GREEN,
+    Light.GREY: _GREY,
+}
+
+# The CSS class prefix of each coloured vocabulary: ``status-behind``, ``light-red``.
+COLOURED = {"status": (Status, STATUS_COLOURS), "light": (Light, LIGHT_COLOURS)}

@@ -1,0 +1,118 @@
+"""The conference, the source that reports it, and the key tasks it set."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from ..choices import TaskOrigin
+from ..querysets import KeyTaskQuerySet
+from .base import SpanMixin, _in_choices, _span_is_valid
+
+
+class ConferenceManager(models.Manager):
+    def get_by_natural_key(self, city, held_on):
+        return self.get(city=city, held_on=held_on)
+
+
+class Conference(models.Model):
+    name = models.CharField("会议名称", max_length=200)
+    city = models.CharField("城市", max_length=50)
+    held_on = models.DateField("召开日期")
+
+    objects = ConferenceManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议"
+        constraints = [
+            models.UniqueConstraint(fields=["city", "held_on"], name="policies_conference_unique_city_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.held_on:%Y-%m-%d}）"
+
+    def natural_key(self):
+        return (self.city, self.held_on.isoformat())
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="sources", verbose_name="会议")
+    slug = models.SlugField("标识", max_length=100)
+    publisher = models.CharField("刊发媒体", max_length=100)
+    published_on = models.DateField("刊发日期")
+    titles = models.JSONField("标题", default=list, help_text="本版各篇文章的标题，按版面顺序。")
+    text = models.TextField("原文", help_text="逐字原文，保留版面换行。")
+
+    objects = SourceManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "来源"
+        constraints = [models.UniqueConstraint(fields=["slug"], name="policies_source_unique_slug")]
+
+    def __str__(self):
+        return f"{self.publisher} {self.published_on:%Y-%m-%d}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["policies.conference"]
+
+    @property
+    def flat_text(self):
+        """The text that spans index: the page's hard line breaks removed, nothing else changed."""
+        return self.text.replace("\r", "").replace("\n", "")
+
+    def get_absolute_url(self):
+        return reverse("policies:source", args=[self.slug])
+
+
+class KeyTaskManager(models.Manager.from_queryset(KeyTaskQuerySet)):
+    def get_by_natural_key(self, code, city, held_on):
+        return self.get(code=code, conference__city=city, conference__held_on=held_on)
+
+
+class KeyTask(SpanMixin, models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="tasks", verbose_name="会议")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级任务"
+    )
+    code = models.CharField("编号", max_length=20, help_text="如 T2、T2.1；不得为纯数字，以免与 id 混淆。")
+    order = models.PositiveSmallIntegerField("顺序")
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("说明", blank=True)
+    origin = models.CharField("出处类型", max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.INFOGRAPHIC)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tasks", verbose_name="来源")
+
+    history = HistoricalRecords()
+    objects = KeyTaskManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点任务"
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="policies_keytask_unique_code"),
+            models.CheckConstraint(condition=_span_is_valid(), name="policies_keytask_span_valid"),
+            models.CheckConstraint(condition=_in_choices("origin", TaskOrigin), name="policies_keytask_origin_valid"),
+            models.CheckConstraint(condition=~Q(code__regex=r"^[0-9]+$"), name="policies_keytask_code_not_numeric"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def natural_key(self):
+        return (self.code, *self.conference.natural_key())
+
+    natural_key.dependencies = ["policies.conference", "policies.source"]
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "重点任务只有两级：上级任务本身不能再有上级。"})
+
+    def get_absolute_url(self):
+        return reverse("policies:task", args=[self.code])

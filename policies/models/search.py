@@ -1,0 +1,62 @@
+"""The search index's tables: derived from commitments, written only by the search module."""
+
+from django.db import models
+
+from .commitments import Commitment
+
+
+class SearchDocument(models.Model):
+    """A commitment's text cut into words by jieba, for the database's own full-text engine.
+
+    Derived data: written only by ``policies.search.index_commitments`` (kept in step by
+    ``policies.signals``; ``manage.py rebuild_search_index`` rebuilds it). Each field holds
+    space-joined, normalised tokens (see ``policies.segmentation``).
+    """
+
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.CASCADE, primary_key=True, related_name="search_document", verbose_name="承诺事项"
+    )
+    summary = models.TextField("摘要分词", help_text="检索时权重最高。")
+    body = models.TextField("正文分词", help_text="原文引述、责任单位与领导干部姓名。")
+    words = models.TextField("关键词分词", help_text="摘要与原文引述的精确模式分词，供关键词与任务建议使用。")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检索文档"
+
+    def __str__(self):
+        return f"检索文档：{self.commitment_id}"
+
+
+class NeverListedManager(models.Manager):
+    # The FTS5 table is read only through a commitment query's join. Listing it (dumpdata) would
+    # fail on PostgreSQL, where it does not exist, and would copy an index, not data, on SQLite.
+    def get_queryset(self):
+        return super().get_queryset().none()
+
+
+class SearchIndexEntry(models.Model):
+    """SQLite only: a row of the FTS5 table over SearchDocument, created by migration, not by Django.
+
+    Declared so that a commitment query can join the full-text match and its BM25 ``rank``
+    instead of ranking row by row. Never written: triggers copy SearchDocument into it.
+    On PostgreSQL the table does not exist; a GIN index on SearchDocument serves instead.
+    """
+
+    commitment = models.OneToOneField(
+        Commitment,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_index_entry",
+    )
+    # FTS5 treats "<table> = 'query'" on its hidden column named like the table as MATCH.
+    match = models.TextField(db_column="policies_searchindexentry")
+    rank = models.FloatField()
+
+    objects = NeverListedManager()
+
+    class Meta:
+        managed = False
+        db_table = "policies_searchindexentry"
+        base_manager_name = "objects"

@@ -1,0 +1,157 @@
+"""One vocabulary: a choice looks the same on the public pages, in the admin and in the CSS, and the
+admin's list filters select the same commitments as the public list's."""
+
+import datetime
+import re
+
+from django.contrib.staticfiles import finders
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from policies.choices import LIGHT_COLOURS, STATUS_COLOURS, Light, OrganizationKind, Status
+from policies.roles import ensure_roles
+
+from .factories import make_commitment, make_organization, make_reviewer, make_task
+
+ADMIN_URL = "/admin/policies/commitment/"
+
+
+def _luminance(colour):
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b):
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+class ColourTests(SimpleTestCase):
+    def test_every_colour_is_readable_as_text_on_the_row_background_and_on_white(self):
+        # Badges print the status in its colour on the rows' #f6f8fa; WCAG AA asks 4.5:1 for text.
+        for name, colour in {**STATUS_COLOURS, **LIGHT_COLOURS}.items():
+            for background in ("#f6f8fa", "#ffffff"):
+                with self.subTest(choice=name, background=background):
+                    self.assertGreaterEqual(_contrast(colour, background), 4.5)
+
+    def test_every_choice_has_a_colour(self):
+        self.assertEqual(set(STATUS_COLOURS), set(Status))
+        self.assertEqual(set(LIGHT_COLOURS), set(Light))
+
+    def test_the_stylesheet_spells_no_colour_of_a_status_or_light(self):
+        # Their colours come from policies/choices.py as --tone; one spelled here would drift from it.
+        css = open(finders.find("css/site.css"), encoding="utf-8").read()
+        rules = re.findall(r"([^{}]*)\{([^}]*)\}", css)
+        for selector, body in rules:
+            if re.search(r"\.(status|light)-", selector):
+                with self.subTest(selector=selector.strip()):
+                    self.assertNotRegex(body, r"#[0-9a-fA-F]{3,6}\b")
+        self.assertRegex(css, r"\.light \.dot \{[^}]*background: var\(--tone")
+        self.assertRegex(css, r"\.badge\[class\*=\"status-\"\] \{ color: var\(--tone\)")
+
+
+class _Lights(TestCase):
+    """One commitment in each light, in organizations of several kinds, under a task and its sub-item."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ensure_roles()
+        cls.reviewer = make_reviewer()
+        today = timezone.localdate()
+        days = datetime.timedelta
+        cls.parent = make_task(code="T1")
+        cls.child = make_task(code="T1.1", parent=cls.parent, conference=cls.parent.conference,
+                              source=cls.parent.source)
+        cls.other = make_task(code="T2", conference=cls.parent.conference, source=cls.parent.source)
+        district = make_organization(name="甲区", kind=OrganizationKind.DISTRICT)
+        county = make_organization(name="乙县", kind=OrganizationKind.COUNTY)
+        company = make_organization(name="丙集团", kind=OrganizationKind.ENTERPRISE)
+        cls.by_light = {
+            Light.RED: make_commitment(organization=district, summary="逾期的承诺", tasks=[cls.child],
+                                       due_date=today - days(1), status=Status.IN_PROGRESS, percent=40),
+            Light.YELLOW: make_commitment(organization=county, summary="临近时限的承诺", tasks=[cls.parent],
+                                          due_date=today + days(10), percent=10, last_update_on=today),
+            Light.GREEN: make_commitment(organization=company, summary="进展正常的承诺", tasks=[cls.other],
+                                         due_date=today + days(300), percent=30, last_update_on=today),
+            Light.GREY: make_commitment(organization=district, summary="已完成的承诺", due_date=today + days(300),
+                                        status=Status.COMPLETED, percent=100, last_update_on=today),
+        }
+        cls.summaries = [c.summary for c in cls.by_light.values()]
+
+    def public_html(self, **params):
+        response = self.client.get(reverse("policies:commitments"), params)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def admin_html(self, **params):
+        self.client.force_login(self.reviewer)
+        response = self.client.get(ADMIN_URL, params)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+
+class LightLooksTheSameEverywhereTests(_Lights):
+    def test_label_and_colour_agree_on_the_public_list_in_the_admin_and_in_the_page_styles(self):
+        public, admin = self.public_html(), self.admin_html()
+        for light in self.by_light:
+            colour = LIGHT_COLOURS[light]
+            with self.subTest(light=light):
+                # The public row: the label in the class that the page's styles colour.
+                dot = '<span class="dot" aria-hidden="true"></span>'
+                self.assertIn(f'<span class="light light-{light}">{dot}{light.label}</span>', public)
+                self.assertIn(f".light-{light}{{--tone:{colour}}}", public)
+                # The admin's list column: the same label after a dot of the same colour.
+                self.assertIn(f'<span style="color:{colour}">●</span> {light.label}', admin)
+
+    def test_a_status_badge_shows_the_status_label_in_its_coloured_class(self):
+        public = self.public_html()
+        self.assertIn(f'<span class="badge status-completed">{Status.COMPLETED.label}</span>', public)
+        self.assertIn(f".status-completed{{--tone:{STATUS_COLOURS[Status.COMPLETED]}}}", public)
+
+
+class AdminFiltersAreThePublicFiltersTests(_Lights):
+    def listed(self, html):
+        return {s for s in self.summaries if f">{s}</a>" in html}
+
+    def test_task_light_and_kind_select_the_same_commitments_in_the_admin_and_on_the_public_list(self):
+        cases = [("light", light.value) for light in Light]
+        cases += [("kind", kind.value) for kind in OrganizationKind]
+        cases += [("task", task.code) for task in (self.parent, self.child, self.other)]
+        cases += [("task", str(self.parent.pk)), ("light", "purple"), ("task", "T9"), ("kind", "planet")]
+        for name, value in cases:
+            with self.subTest(**{name: value}):
+                public = self.listed(self.public_html(**{name: value}))
+                self.assertEqual(self.listed(self.admin_html(**{name: value})), public)
+        # Not vacuous: the cases above select different, non-empty sets.
+        self.assertEqual(self.listed(self.public_html(task="T1")), {"逾期的承诺", "临近时限的承诺"})
+        self.assertEqual(self.listed(self.public_html(kind="district")), {"逾期的承诺", "已完成的承诺"})
+        self.assertEqual(self.listed(self.public_html(light="purple")), set())
+
+    def test_admin_task_filter_offers_the_public_task_menu(self):
+        admin = self.admin_html()
+        public = self.public_html()
+        for label in ("T1 测试任务", "　└ T1.1 ", "T2 测试任务"):
+            with self.subTest(label=label):
+                self.assertIn(label, admin)
+                self.assertIn(label, public)
+
+
+class OrganizationLinksTests(_Lights):
+    def test_an_organization_links_to_the_list_with_the_menu_its_kind_belongs_to(self):
+        cases = {
+            "甲区": "district",
+            "乙县": "district",
+            "丙集团": "organization",
+        }
+        for name, parameter in cases.items():
+            commitment = next(c for c in self.by_light.values() if c.organization.name == name)
+            organization = commitment.organization
+            with self.subTest(organization=name):
+                html = self.client.get(organization.get_absolute_url()).content.decode()
+                self.assertIn(f'href="/commitments/?{parameter}={organization.pk}"', html)
+                # The link selects that organization's commitments.
+                html = self.public_html(**{parameter: organization.pk})
+                listed = {s for s in self.summaries if f">{s}</a>" in html}
+                self.assertEqual(listed, {c.summary for c in self.by_light.values() if c.organization == organization})
