@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
-from .. import ledger, search, suggestions
-from ..cache import bump_data_version
+from .. import invalidation, ledger, search, services
 from ..choices import LIGHT_COLOURS, Light, ReviewState
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
 from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
@@ -22,7 +21,7 @@ from ..roles import (
     reporter_organization_id,
     visible_commitments,
 )
-from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
 from .list_filters import KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 
 SUGGESTION_LIMIT = 5
@@ -124,7 +123,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
@@ -187,13 +186,6 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         fields = ("passage_link", *self.derived_fields, *self.close_out_fields)
         return (*fields, *self.provenance_fields) if obj else fields
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Milestone:
-            # Milestones change lights on the public pages, which are cached by data version; the
-            # page-cache signals do not cover this model, so the write says so itself.
-            bump_data_version()
-
     def get_inlines(self, request, obj):
         # The empty "add a link" rows are only useful to someone who may add links.
         if can_manage_links(request.user):
@@ -208,6 +200,15 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
+
+    def derived_data_changed(self, objs):
+        # Its text is the search document and, with its curated links, what suggestions are fitted on.
+        invalidation.commitments_changed([obj.pk for obj in objs])
+
+    def related_data_changed(self, obj):
+        # The links inline: the task pages and the suggestions' profiles; the milestones inline: the lights
+        # on every page (tasks_changed makes the pages stale too).
+        invalidation.tasks_changed()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -225,7 +226,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         # Suggestions are for whoever can act on them: a reporter could neither accept one nor link by hand.
         if obj is not None and obj.pk and can_manage_links(request.user) and self.has_change_permission(request, obj):
             context["show_suggestions"] = True
-            context["suggestions"] = suggestions.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
+            context["suggestions"] = search.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
             context["accept_suggestion_url"] = reverse("admin:policies_commitment_accept_suggestion", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -242,7 +243,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             return HttpResponseRedirect(back)
         task = form.cleaned_data["task"]
         try:
-            link = suggestions.accept_suggestion(commitment=commitment, task=task)
+            link = services.accept_suggestion(commitment=commitment, task=task)
         except ValidationError as error:
             self.message_user(request, f"未采纳：{'；'.join(error.messages)}", messages.ERROR)
             return HttpResponseRedirect(back)
