@@ -5,6 +5,8 @@ the fitted suggestions, the cached public pages are brought in step after it com
 in model signals.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery, Value
@@ -77,15 +79,33 @@ def _progress_words(status, percent):
     return f"{Status(status).label} {percent}%"
 
 
-@transaction.atomic
-def record_initial_history():
-    """Give every tracked row that has no history yet its first history row (rows loaded by loaddata,
-    which simple-history skips); safe to repeat."""
-    from .models import KeyTask, TaskLink
+def _differs_from_its_history(row):
+    """Whether ``row`` differs from its latest history record (a reload that changed nothing adds none)."""
+    latest = type(row).history.filter(id=row.pk).order_by("-history_date", "-history_id").first()
+    if latest is None:
+        return True
+    names = {field.attname for field in latest._meta.concrete_fields}
+    return any(getattr(row, f.attname) != getattr(latest, f.attname)
+               for f in row._meta.concrete_fields if f.attname in names)
 
+
+# The change reason of history rows written for rows a fixture loaded (load_conference tells them
+# from staff's changes by it).
+LOADED_FROM_FIXTURE = "载入会议数据"
+
+
+@transaction.atomic
+def record_loaded_history(*, updated=None):
+    """History rows for rows written by a fixture load, which simple-history skips (raw saves): a
+    first row for every tracked row that has none, and a new one for each row in ``updated``
+    ({model: ids}); safe to repeat."""
+    for model, ids in (updated or {}).items():
+        if hasattr(model, "history"):
+            rows = [row for row in model.objects.filter(pk__in=ids) if _differs_from_its_history(row)]
+            model.history.bulk_history_create(rows, update=True, default_change_reason=LOADED_FROM_FIXTURE)
     for model in (Commitment, KeyTask, TaskLink, ProgressUpdate):
         missing = model.objects.exclude(pk__in=model.history.values("id"))
-        model.history.bulk_history_create(list(missing), default_change_reason="载入会议数据")
+        model.history.bulk_history_create(list(missing), default_change_reason=LOADED_FROM_FIXTURE)
 
 
 def _require_reviewer(user):
@@ -345,3 +365,45 @@ def close_commitment(*, commitment, reviewer, note, today=None):
     current.save(update_fields=["closed_on", "closed_by", "close_note"])
     invalidation.pages_changed()
     return current
+
+
+# Deleting a commitment deletes its task links by cascade, each with a deletion record of its own,
+# written in the same delete just before the commitment's. Links removed by staff earlier carry
+# older deletion records and stay removed.
+CASCADE_WINDOW = timedelta(seconds=5)
+
+
+@transaction.atomic
+def restore_commitment(*, commitment_id, reviewer):
+    """Bring back a deleted commitment as it was when deleted, with the task links deleted with it.
+
+    Its progress updates come back one by one with ``restore_update`` (a commitment with updates
+    cannot be deleted before them). Links to a key task that no longer exists are left out.
+    """
+    _require_reviewer(reviewer)
+    last = Commitment.history.filter(id=commitment_id).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-":
+        raise ValidationError("没有找到可恢复的已删除承诺事项。")
+    commitment = last.instance
+    commitment.full_clean(validate_unique=False)
+    commitment._history_user = reviewer
+    commitment.save(force_insert=True)
+
+    deleted_links = TaskLink.history.filter(
+        commitment_id=commitment_id,
+        history_type="-",
+        history_date__gt=last.history_date - CASCADE_WINDOW,
+        history_date__lte=last.history_date,
+    ).order_by("history_date", "history_id")
+    existing_tasks = set(KeyTask.objects.filter(pk__in=[h.task_id for h in deleted_links]).values_list("pk", flat=True))
+    links = []
+    for record in deleted_links:
+        if record.task_id not in existing_tasks or TaskLink.objects.filter(pk=record.id).exists():
+            continue
+        link = record.instance
+        link._history_user = reviewer
+        link.save(force_insert=True)
+        links.append(link)
+    _refresh([commitment.pk])
+    invalidation.commitments_changed([commitment.pk])
+    return commitment, links

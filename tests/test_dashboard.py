@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from policies import invalidation
 from policies.models import Commitment, KeyTask, Organization, TaskLink
 from policies.services import refresh_progress
 
@@ -159,6 +160,8 @@ class DashboardNumbersTests(TestCase):
             # Past twelve, the list is cut and links to all of them.
             for _ in range(13 - len(red)):
                 red.append(make_commitment(statement=self.a.statement, due_date=datetime.date(2021, 1, 31)))
+            with self.captureOnCommitCallbacks(execute=True):
+                invalidation.pages_changed()  # what the admin does after adding commitments
             html = self.client.get("/").content.decode()
         self.assertIn(f"查看全部 {len(red)} 项红灯事项", html)
         district = Organization.objects.get(name="江岸区")
