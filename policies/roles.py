@@ -33,6 +33,8 @@ ROLE_PERMISSIONS = {
         "statement": _ALL,
         "source": _ALL,
         "conference": _ALL,
+        # Reports brought in by the importer, kept as drafts until a reviewer accepts them.
+        "importedreport": _ALL,
         # Who reports for which organization is decided with the accounts, by a superuser.
         "reporter": ("view",),
         "reminder": ("view",),

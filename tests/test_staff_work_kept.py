@@ -6,6 +6,7 @@ from django.db.models import F
 from django.test import TestCase
 
 from policies import services
+from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, TaskLink
 from policies.roles import ensure_roles
 
@@ -75,7 +76,7 @@ class ReloadKeepsStaffWorkTests(TestCase):
         self.edit(commitment, summary="督查员改写的摘要")
         task = KeyTask.objects.order_by("pk").first()
         self.edit(task, title="督查员改写的任务名称")
-        link = TaskLink.objects.filter(origin=TaskLink.Origin.CURATED).order_by("pk").first()
+        link = TaskLink.objects.filter(origin=LinkOrigin.CURATED).order_by("pk").first()
         link._history_user = self.reviewer
         link.delete()
         deleted = make_commitment(statement=commitment.statement, number=commitment.number + 1000)

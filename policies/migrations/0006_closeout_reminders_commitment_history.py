@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0004_indexes_for_listing_filters_and_sorts'),
+        ('policies', '0005_import_drafts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

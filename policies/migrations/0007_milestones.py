@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0005_closeout_reminders_commitment_history'),
+        ('policies', '0006_closeout_reminders_commitment_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
