@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workbench/", include("policies.workbench.urls")),
     path("api/", include("policies.api")),
+    path("follow/", include("policies.following.urls")),
     path("", include("policies.urls")),
 ]
