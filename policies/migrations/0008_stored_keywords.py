@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0005_import_drafts'),
+        ('policies', '0007_milestones'),
     ]
 
     operations = [
