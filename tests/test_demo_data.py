@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from unittest import skipUnless
 
@@ -250,10 +251,13 @@ class PostgresTargetTests(SimpleTestCase):
 
     def test_refuses_the_serving_database_whatever_the_host_is_called(self):
         serving = {"ENGINE": "django.db.backends.postgresql", "NAME": "tracker", "HOST": "127.0.0.1", "PORT": "5432"}
-        with override_settings(DATABASES={"default": serving}):
-            for url in ("postgres://u:p@127.0.0.1:5432/tracker", "postgres://u:p@localhost/tracker"):
-                with self.subTest(url=url), self.assertRaisesMessage(DemoDataError, "拒绝写入默认数据库"):
-                    build_postgres_database(url=url, commitments=5, seed=7)
+        # Only read by the refusal, which stops before any connection is made.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Overriding setting DATABASES", UserWarning)
+            with override_settings(DATABASES={"default": serving}):
+                for url in ("postgres://u:p@127.0.0.1:5432/tracker", "postgres://u:p@localhost/tracker"):
+                    with self.subTest(url=url), self.assertRaisesMessage(DemoDataError, "拒绝写入默认数据库"):
+                        build_postgres_database(url=url, commitments=5, seed=7)
 
     def test_the_command_takes_one_target_only(self):
         with self.assertRaisesMessage(CommandError, "只能选一个"):
