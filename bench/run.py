@@ -385,7 +385,12 @@ def main(argv=None):
                     env = server_env(database.url, cached, data_dir, args.timeout, args.workers, args.cache_url)
                     with Server(env, args.port) as server:
                         rows = measure(server, params, args, budget, cached)
-                        written = write_then_read(server, params, args, budget)
+                        try:
+                            written = write_then_read(server, params, args, budget)
+                        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                            # Reported, not fatal: the tables already measured must still be printed.
+                            log(f"  write then read failed: {error}")
+                            written = None
                         result = {"database": kind, "size": size, "commitments": commitments, "updates": updates,
                                   "cached": cached, "rows": rows, "rss_mb": server.peak_rss_mb(),
                                   "write_then_read": written}

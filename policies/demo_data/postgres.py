@@ -3,7 +3,8 @@
 The same rows as the SQLite file (``generate``), for measuring the site at scale on the database it
 is deployed on. The target must be named in full and is never the serving database: the command
 refuses the default database's server and name, refuses a database that holds tables it did not
-make (no ``tracker_demo_data`` marker), and replaces its own only with ``--replace``. A database
+make (no ``tracker_demo_data`` marker; an empty one marks a build that did not finish), and replaces
+its own only with ``--replace``. A database
 that does not exist is created (the role needs CREATEDB); a failed build leaves it empty, so the
 next run does not mistake it for someone else's.
 """
@@ -77,10 +78,15 @@ def build_postgres_database(*, url, commitments, seed, replace=False):
                 if not replace:
                     raise DemoDataError(f"{shown} 已是演示数据库；如要重新生成，请加 --replace。")
                 _empty(cursor)
+            # An empty marker first: a build killed half-way (a timeout's SIGKILL skips the clean-up
+            # below) is still recognised as this command's, and --replace may rebuild it.
+            cursor.execute(f"CREATE TABLE {MARKER_TABLE} (commitments INTEGER, seed INTEGER, version INTEGER, note TEXT)")
         try:
             call_command("migrate", database=ALIAS, verbosity=0, interactive=False)
             call_command("loaddata", FIXTURE, database=ALIAS, verbosity=0)
             counts = generate(using=ALIAS, commitments=commitments, seed=seed)
+            with connections[ALIAS].cursor() as cursor:
+                cursor.execute(f"DROP TABLE {MARKER_TABLE}")
             _mark_as_demo(ALIAS, commitments, seed)
         except BaseException:
             with connections[ALIAS].cursor() as cursor:
