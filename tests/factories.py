@@ -28,8 +28,11 @@ def load_conference():
 
 
 def make_conference(**kwargs):
+    n = next(_seq)
     kwargs.setdefault("name", "测试经济工作会议")
-    kwargs.setdefault("city", f"测试市{next(_seq)}")
+    kwargs.setdefault("city", f"测试市{n}")
+    # Many test conferences share a date; the real default slug (the date) would clash.
+    kwargs.setdefault("slug", f"conference-{n}")
     kwargs.setdefault("held_on", datetime.date(2020, 12, 29))
     return Conference.objects.create(**kwargs)
 

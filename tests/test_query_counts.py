@@ -16,9 +16,10 @@ from .factories import load_conference, make_update, make_user
 
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
-    # the dashboard (see querysets.dashboard_stats): totals by status and light, task roll-ups,
-    # sub-items, organization roll-ups, latest approved updates, red-light list
-    "home": 6,
+    # the conferences (the latest is shown, all are in the switch), then the dashboard (see
+    # selectors.dashboard_stats): totals by status and light, task roll-ups, sub-items,
+    # organization roll-ups, latest approved updates, red-light list
+    "home": 7,
     # commitment with its relations, linked tasks, approved updates
     "commitment": 3,
     # source with its conference, the commitments whose quotes are highlighted
@@ -59,7 +60,7 @@ class QueryCountMixin:
         self.assert_page_queries("commitment", self.commitment.get_absolute_url(), contains="60%")
 
     def test_source_page(self):
-        self.assert_page_queries("source", "/sources/cqrb-2020-12-30-economic-work/", contains="重庆日报")
+        self.assert_page_queries("source", "/conferences/2020-12-29/sources/cqrb-2020-12-30-economic-work/", contains="重庆日报")
 
     def test_api_list(self):
         self.assert_page_queries("api_list", "/api/commitments/?page_size=100", contains='"count"', accept="application/json")
