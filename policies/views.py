@@ -91,7 +91,7 @@ class CommitmentListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         if self.conference is not None:
-            kwargs["data"] = kwargs["data"].copy()
+            kwargs["data"] = self.request.GET.copy()
             kwargs["data"]["conference"] = self.conference.slug
         return kwargs
 
