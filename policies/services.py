@@ -1,4 +1,11 @@
-"""Writes that touch several rows together."""
+"""Writes that touch several rows together.
+
+Each one also says which derived data it changes (``policies.invalidation``): the search index,
+the fitted suggestions, the cached public pages are brought in step after it commits, here and not
+in model signals.
+"""
+
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .models import Commitment, ProgressUpdate, ReviewState, Status
+from . import invalidation, search
+from .models import Commitment, KeyTask, LinkOrigin, ProgressUpdate, ReviewState, Status, TaskLink
 from .roles import can_edit_update, can_see_commitment, is_reviewer, visible_commitments
 
 
@@ -17,10 +25,12 @@ def refresh_progress(*, commitments=None):
 
     Latest means the most recent ``reported_on``, ties broken by the later entry. A commitment
     with no approved update is "not reported" (尚无报告) at 0 %: the tracker knows nothing of it yet,
-    which is not the same as a reporter saying it has not started. One UPDATE, whatever the number of rows.
+    which is not the same as a reporter saying it has not started. One UPDATE, whatever the number
+    of rows; the public pages show progress, so they go stale when it commits.
     """
     latest = ProgressUpdate.objects.approved().filter(commitment=OuterRef("pk")).latest_first()
     queryset = Commitment.objects.all() if commitments is None else commitments
+    invalidation.pages_changed(using=queryset.db)
     return queryset.update(
         status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_REPORTED)),
         percent=Coalesce(Subquery(latest.values("percent")[:1]), Value(0)),
@@ -53,7 +63,8 @@ def _require_reviewer(user):
 
 @transaction.atomic
 def submit_update(*, update, author):
-    """Record a new progress update as submitted for review; nothing public changes yet."""
+    """Record a new progress update as submitted for review; nothing public changes yet, so no
+    derived data does either."""
     if not can_see_commitment(author, update.commitment):
         raise PermissionDenied("只能为本单位的承诺事项填报进展。")
     update.author = author
@@ -263,3 +274,60 @@ def restore_update(*, update_id, reviewer):
     update.save(force_insert=True)
     _refresh([update.commitment_id])
     return update
+
+
+@transaction.atomic
+def accept_suggestion(*, commitment, task):
+    """Link ``commitment`` to ``task`` as a suggestion staff accepted, with the score recomputed here."""
+    if TaskLink.objects.filter(commitment=commitment, task=task).exists():
+        raise ValidationError({"task": "该承诺事项已关联这项重点任务。"})
+    scores = {s.task.pk: s.score for s in search.suggest_tasks(
+        f"{commitment.summary}\n{commitment.quote}", limit=KeyTask.objects.count(), exclude_commitment_id=commitment.pk
+    )}
+    link = TaskLink(commitment=commitment, task=task, origin=LinkOrigin.SUGGESTED, score=scores.get(task.pk, 0.0))
+    link.full_clean()
+    link.save()
+    invalidation.tasks_changed()
+    return link
+
+
+# Deleting a commitment deletes its task links by cascade, each with a deletion record of its own,
+# written in the same delete just before the commitment's. Links removed by staff earlier carry
+# older deletion records and stay removed.
+CASCADE_WINDOW = timedelta(seconds=5)
+
+
+@transaction.atomic
+def restore_commitment(*, commitment_id, reviewer):
+    """Bring back a deleted commitment as it was when deleted, with the task links deleted with it.
+
+    Its progress updates come back one by one with ``restore_update`` (a commitment with updates
+    cannot be deleted before them). Links to a key task that no longer exists are left out.
+    """
+    _require_reviewer(reviewer)
+    last = Commitment.history.filter(id=commitment_id).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-":
+        raise ValidationError("没有找到可恢复的已删除承诺事项。")
+    commitment = last.instance
+    commitment.full_clean(validate_unique=False)
+    commitment._history_user = reviewer
+    commitment.save(force_insert=True)
+
+    deleted_links = TaskLink.history.filter(
+        commitment_id=commitment_id,
+        history_type="-",
+        history_date__gt=last.history_date - CASCADE_WINDOW,
+        history_date__lte=last.history_date,
+    ).order_by("history_date", "history_id")
+    existing_tasks = set(KeyTask.objects.filter(pk__in=[h.task_id for h in deleted_links]).values_list("pk", flat=True))
+    links = []
+    for record in deleted_links:
+        if record.task_id not in existing_tasks or TaskLink.objects.filter(pk=record.id).exists():
+            continue
+        link = record.instance
+        link._history_user = reviewer
+        link.save(force_insert=True)
+        links.append(link)
+    _refresh([commitment.pk])
+    invalidation.commitments_changed([commitment.pk])
+    return commitment, links

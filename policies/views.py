@@ -1,16 +1,17 @@
 """Public pages."""
 
 from django import forms
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from . import search, suggestions
+from . import search
 from .cache import cache_public_page
 from .filters import CommitmentFilter, organization_parameter
 from .models import Commitment, Conference, KeyTask, Official, Organization, Source
@@ -27,7 +28,7 @@ from .selectors import (
 TASK_PAGE_ROWS = 20
 
 
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness: answers without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
@@ -55,26 +56,37 @@ def _render_dashboard(request, slug=None):
     return render(request, "policies/dashboard.html", context)
 
 
+@require_safe
+def readyz(request):
+    """Readiness: the database answers (one query)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @cache_public_page
-@require_GET
+@require_safe
 def home(request):
     """The latest conference's dashboard, with a switch to the others and to all of them."""
     return _render_dashboard(request)
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def conference_dashboard(request, slug):
     return _render_dashboard(request, slug)
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def conference_list(request):
     return render(request, "policies/conference_list.html", conference_overview())
 
 
-@method_decorator([cache_public_page, require_GET], name="dispatch")
+@method_decorator([cache_public_page, require_safe], name="dispatch")
 class CommitmentListView(FilterView):
     """All commitments (``/commitments/``), or one conference's (``/conferences/<slug>/commitments/``):
     the same FilterSet, with the conference taken from the URL."""
@@ -137,7 +149,7 @@ def _dress_filter_form(form, conference):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
     updates = commitment.updates.for_timeline()
@@ -145,7 +157,7 @@ def commitment_detail(request, pk):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def source_detail(request, conference_slug, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug, conference__slug=conference_slug)
     marks = Commitment.objects.filter(statement__source=source).only("pk", "span_start", "span_end", "summary")
@@ -153,14 +165,14 @@ def source_detail(request, conference_slug, slug):
     return render(request, "policies/source_detail.html", {"source": source, "paragraphs": paragraphs})
 
 
-@require_GET
+@require_safe
 def legacy_source(request, slug):
     """``/sources/<slug>/``, from before sources were named by their conference."""
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
     return redirect(source, permanent=True)
 
 
-@require_GET
+@require_safe
 def legacy_task(request, code):
     """``/tasks/<code>/``, from before conferences: the code in the oldest conference that has it."""
     task = KeyTask.objects.select_related("conference").filter(code=code).order_by("conference__held_on", "conference_id").first()
@@ -170,7 +182,7 @@ def legacy_task(request, code):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def task_detail(request, conference_slug, code):
     task = (
         KeyTask.objects.select_related("parent__conference", "source__conference", "conference")
@@ -195,7 +207,7 @@ def task_detail(request, conference_slug, code):
             "children": children,
             "commitments": commitments,
             "list_url": _list_url(task.conference, task=task.code),
-            "keywords": suggestions.keywords_for_task(task),
+            "keywords": search.keywords_for_task(task),
             "keyword_filter": urlencode({"conference": task.conference.slug, "task": task.code}),
         },
     )
@@ -215,7 +227,7 @@ def _by_conference(commitments, **params):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
     commitments = organization.commitments.all()
@@ -226,14 +238,14 @@ def organization_detail(request, pk):
             "organization": organization,
             "officials": organization.officials.order_by("name"),
             **_by_conference(commitments, **{organization_parameter(organization): organization.pk}),
-            "keywords": suggestions.keywords_for_organization(organization),
+            "keywords": search.keywords_for_organization(organization),
             "keyword_filter": urlencode({"organization": organization.pk}),
         },
     )
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def official_detail(request, pk):
     official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)
     commitments = Commitment.objects.filter(statement__official=official)
