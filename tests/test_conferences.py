@@ -33,6 +33,11 @@ class ConferenceIdentityTests(TestCase):
         make_conference(slug="2020-12-29")
         with transaction.atomic(), self.assertRaises(IntegrityError):
             make_conference(slug="2020-12-29")
+        # Left blank, the default is checked before saving: a clear error, not a database failure.
+        other_city = Conference(name="会议", city="乙市", held_on=datetime.date(2020, 12, 29))
+        with self.assertRaises(ValidationError) as caught:
+            other_city.full_clean()
+        self.assertIn("slug", str(caught.exception.message_dict))
 
 
 class TwoConferencesPagesTests(TestCase):
@@ -163,6 +168,39 @@ class TwoConferencesApiTests(TestCase):
                 response = self.client.get(url, {"conference": "nope"}, headers={"accept": "application/json"})
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("conference", response.json())
+
+
+class TwoConferencesStaffTests(TestCase):
+    """The admin's filters and the ledger read a task code within the chosen conference too."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from policies.roles import ensure_roles
+
+        ensure_roles()
+        cls.first, cls.second = make_two_conferences()
+        cls.reviewer = make_reviewer()
+
+    def expected(self, world):
+        return set(Commitment.objects.under_task(world.tasks["T1"]).values_list("pk", flat=True))
+
+    def test_admin_list_filters_by_conference_and_task_code(self):
+        self.client.force_login(self.reviewer)
+        for world in (self.first, self.second):
+            with self.subTest(conference=world.conference.slug):
+                response = self.client.get("/admin/policies/commitment/",
+                                           {"conference": world.conference.slug, "task": "T1"})
+                self.assertEqual(response.status_code, 200)
+                shown = {c.pk for c in response.context["cl"].result_list}
+                self.assertEqual(shown, self.expected(world))
+
+    def test_ledger_filters_by_conference_and_task_code(self):
+        from policies.ledger import commitments_for_ledger
+
+        for world in (self.first, self.second):
+            with self.subTest(conference=world.conference.slug):
+                rows = commitments_for_ledger(self.reviewer, {"conference": world.conference.slug, "task": "T1"})
+                self.assertEqual({c.pk for c in rows}, self.expected(world))
 
 
 class TaskResolutionTests(TestCase):

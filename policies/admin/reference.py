@@ -16,7 +16,7 @@ def _commitment_ids(**lookup):
 
 @admin.register(Conference)
 class ConferenceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "city", "held_on")
+    list_display = ("name", "city", "held_on", "plan_year", "slug")
     search_fields = ("name", "city")
 
     def derived_data_changed(self, objs):

@@ -53,11 +53,18 @@ class Conference(models.Model):
         """A winter conference sets the next year's work (the conference of 2020-12-29 set 2021's)."""
         return held_on.year + 1 if held_on.month >= 11 else held_on.year
 
-    def save(self, *args, **kwargs):
-        # Defaults that depend on another field; loaddata (raw) skips this, so the fixture spells them.
+    def _fill_defaults(self):
         if self.held_on:
             self.slug = self.slug or self.default_slug(self.held_on)
             self.plan_year = self.plan_year or self.default_plan_year(self.held_on)
+
+    def clean(self):
+        # Filled before the constraints are validated, so a taken default slug is a form error.
+        self._fill_defaults()
+
+    def save(self, *args, **kwargs):
+        # Defaults that depend on another field; loaddata (raw) skips this, so the fixture spells them.
+        self._fill_defaults()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
