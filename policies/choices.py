@@ -58,6 +58,12 @@ class TaskOrigin(models.TextChoices):
 # What a progress update may say: a reporter reports a state, never the absence of a report.
 REPORTED_STATUSES = tuple(status for status in Status if status != Status.NOT_REPORTED)
 
+class DraftState(models.TextChoices):
+    DRAFT = "draft", "待审核"
+    ACCEPTED = "accepted", "已采纳"
+    DISCARDED = "discarded", "已放弃"
+
+
 # A commitment that can no longer move: its light is grey whatever its due date.
 CLOSED_STATUSES = (Status.COMPLETED, Status.NOT_KEPT)
 

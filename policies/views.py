@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from . import search
+from . import history, search
 from .cache import cache_public_page
 from .filters import CommitmentFilter, organization_parameter
 from .models import Commitment, Conference, KeyTask, Official, Organization, Source
@@ -53,6 +53,8 @@ def _render_dashboard(request, slug=None):
             raise Http404("没有这个会议。")
     context = dashboard_stats(conference=conference)
     context["conferences"] = conferences
+    charts = history.task_charts(context["tasks"])
+    context["task_charts"] = [(task, charts[task.pk]) for task in context["tasks"] if task.pk in charts]
     return render(request, "policies/dashboard.html", context)
 
 
@@ -152,8 +154,12 @@ def _dress_filter_form(form, conference):
 @require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
-    updates = commitment.updates.for_timeline()
-    return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
+    updates = list(commitment.updates.for_timeline())
+    return render(
+        request,
+        "policies/commitment_detail.html",
+        {"commitment": commitment, "updates": updates, "chart": history.commitment_chart(updates)},
+    )
 
 
 @cache_public_page

@@ -18,8 +18,9 @@ from .factories import load_conference, make_update, make_user
 EXPECTED = {
     # the conferences (the latest is shown, all are in the switch), then the dashboard (see
     # selectors.dashboard_stats): totals by status and light, task roll-ups, sub-items,
-    # organization roll-ups, latest approved updates, red-light list
-    "home": 7,
+    # organization roll-ups, latest approved updates, red-light list, then task links and
+    # approved updates for the progress-over-time charts (history.task_charts)
+    "home": 9,
     # commitment with its relations, linked tasks, approved updates
     "commitment": 3,
     # source with its conference, the commitments whose quotes are highlighted
