@@ -132,7 +132,8 @@ class ConferenceScopeFilter(django_filters.FilterSet):
 
     conference = ConferenceFilter(method="filter_conference")
 
-    def filter_conference(self, queryset, name, value):
+    # The hint is for the API schema: the parameter is a string (id or slug); the field gives a Conference.
+    def filter_conference(self, queryset, name, value: str):
         return queryset.in_conference(value)
 
 
