@@ -38,7 +38,7 @@ def mark_unreported_backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0005_import_drafts'),
+        ('policies', '0007_milestones'),
     ]
 
     operations = [
@@ -62,6 +62,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='commitment',
+            name='status',
+            field=models.CharField(choices=[('not_reported', '尚无报告'), ('not_started', '未启动'), ('in_progress', '推进中'), ('behind', '进展滞后'), ('completed', '已完成'), ('not_kept', '未兑现')], default='not_reported', max_length=20, verbose_name='当前状态'),
+        ),
+        migrations.AlterField(
+            model_name='historicalcommitment',
             name='status',
             field=models.CharField(choices=[('not_reported', '尚无报告'), ('not_started', '未启动'), ('in_progress', '推进中'), ('behind', '进展滞后'), ('completed', '已完成'), ('not_kept', '未兑现')], default='not_reported', max_length=20, verbose_name='当前状态'),
         ),
