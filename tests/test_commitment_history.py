@@ -29,8 +29,8 @@ class ReviewOnCommitmentHistoryTests(TestCase):
         self.assertEqual((latest.status, latest.percent, latest.history_user), ("in_progress", 50, self.reviewer))
         page = self.history_page()
         self.assertContains(page, "审核通过进展填报：尚无报告 0% → 推进中 50%")
-        self.assertContains(page, "未启动")  # the delta column shows labels, not stored values
-        self.assertNotContains(page, "not_started")
+        self.assertContains(page, "尚无报告")  # the delta column shows labels, not stored values
+        self.assertNotContains(page, "not_reported")
         self.assertContains(page, "督查员王")
         self.assertNotContains(page, "该记录对象没有修改的记录")
 
