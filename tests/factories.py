@@ -190,7 +190,7 @@ def make_world(*, progress=True, **kwargs):
 
     conference = make_conference(**kwargs)
     source = make_source(conference=conference, slug=f"world-{conference.pk}", text=world_text(),
-                         titles=["测试市经济工作会议召开"])
+                         titles="测试市经济工作会议召开")
     flat = source.flat_text
     tasks = {}
     for order, (code, (title, items)) in enumerate(WORLD_TASKS.items(), 1):
