@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 def lists_to_lines(apps, schema_editor):
     Source = apps.get_model("policies", "Source")
-    for source in Source.objects.only("titles"):
+    for source in Source.objects.using(schema_editor.connection.alias).only("titles"):
         try:
             titles = json.loads(source.titles or "[]")
         except ValueError:
@@ -23,7 +23,7 @@ def lists_to_lines(apps, schema_editor):
 
 def lines_to_lists(apps, schema_editor):
     Source = apps.get_model("policies", "Source")
-    for source in Source.objects.only("titles"):
+    for source in Source.objects.using(schema_editor.connection.alias).only("titles"):
         lines = [line.strip() for line in source.titles.splitlines() if line.strip()]
         source.titles = json.dumps(lines, ensure_ascii=False)
         source.save(update_fields=["titles"])
