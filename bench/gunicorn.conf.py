@@ -18,6 +18,6 @@ loglevel = "warning"
 def on_starting(server):
     """Load jieba and its dictionary in the master, after the app is preloaded and before the
     workers fork, so that no worker pays for it on its first search."""
-    from policies import segmentation
+    from policies import search
 
-    segmentation.warm_up()
+    search.warm_up()

@@ -1,6 +1,6 @@
 """Whole-page caching for the public pages, invalidated by a data version.
 
-Every write to tracked data bumps one "data version" (see ``policies/signals.py``); a cached page
+Every write path bumps one "data version" after it commits (``policies/invalidation.py``); a cached page
 is stored under the version it was rendered at, so after a bump no old page can be served again,
 whatever process wrote and whatever process serves. Old entries are never deleted one by one: they
 are simply never asked for again and age out.
@@ -44,9 +44,10 @@ def _set_new_version():
 def bump_data_version(using=None):
     """Make every cached page stale.
 
-    Bumped now, so that this process (and a test inside one transaction) sees its own write at
-    once, and again after the transaction commits, so that a page rendered by another process
-    between the write and the commit (still showing the old data) is not kept under the new version.
+    The write paths call it once their transaction has committed (``policies.invalidation``).
+    Called inside a transaction, it sets the version again when that one commits, so that a page
+    rendered by another process between the write and the commit (still showing the old data) is
+    not kept under the new version.
     """
     _set_new_version()
     transaction.on_commit(_set_new_version, using=using)

@@ -86,7 +86,7 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.with_light().filter(light=value)
 
     def filter_text(self, queryset, name, value):
-        # Full-text search with jieba's words: every word must match; best first (see policies/search.py).
+        # Full-text search with jieba's words: every word must match; best first (see policies/search/).
         from .search import search_commitments
 
         return search_commitments(queryset, value)

@@ -1,4 +1,9 @@
-"""Writes that touch several rows together."""
+"""Writes that touch several rows together.
+
+Each one also says which derived data it changes (``policies.invalidation``): the search index,
+the fitted suggestions, the cached public pages are brought in step after it commits, here and not
+in model signals.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .models import Commitment, ProgressUpdate, ReviewState, Status
+from . import invalidation, search
+from .models import Commitment, KeyTask, LinkOrigin, ProgressUpdate, ReviewState, Status, TaskLink
 from .roles import can_edit_update, can_see_commitment, is_reviewer, visible_commitments
 
 
@@ -16,10 +22,12 @@ def refresh_progress(*, commitments=None):
     """Set each commitment's status, percent and last update date from its latest approved update.
 
     Latest means the most recent ``reported_on``, ties broken by the later entry. A commitment
-    with no approved update is "not started" at 0 %. One UPDATE, whatever the number of rows.
+    with no approved update is "not started" at 0 %. One UPDATE, whatever the number of rows;
+    the public pages show progress, so they go stale when it commits.
     """
     latest = ProgressUpdate.objects.approved().filter(commitment=OuterRef("pk")).latest_first()
     queryset = Commitment.objects.all() if commitments is None else commitments
+    invalidation.pages_changed(using=queryset.db)
     return queryset.update(
         status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)),
         percent=Coalesce(Subquery(latest.values("percent")[:1]), Value(0)),
@@ -52,7 +60,8 @@ def _require_reviewer(user):
 
 @transaction.atomic
 def submit_update(*, update, author):
-    """Record a new progress update as submitted for review; nothing public changes yet."""
+    """Record a new progress update as submitted for review; nothing public changes yet, so no
+    derived data does either."""
     if not can_see_commitment(author, update.commitment):
         raise PermissionDenied("只能为本单位的承诺事项填报进展。")
     update.author = author
@@ -262,3 +271,18 @@ def restore_update(*, update_id, reviewer):
     update.save(force_insert=True)
     _refresh([update.commitment_id])
     return update
+
+
+@transaction.atomic
+def accept_suggestion(*, commitment, task):
+    """Link ``commitment`` to ``task`` as a suggestion staff accepted, with the score recomputed here."""
+    if TaskLink.objects.filter(commitment=commitment, task=task).exists():
+        raise ValidationError({"task": "该承诺事项已关联这项重点任务。"})
+    scores = {s.task.pk: s.score for s in search.suggest_tasks(
+        f"{commitment.summary}\n{commitment.quote}", limit=KeyTask.objects.count(), exclude_commitment_id=commitment.pk
+    )}
+    link = TaskLink(commitment=commitment, task=task, origin=LinkOrigin.SUGGESTED, score=scores.get(task.pk, 0.0))
+    link.full_clean()
+    link.save()
+    invalidation.tasks_changed()
+    return link

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
-from . import search, suggestions
+from . import search
 from .cache import cache_public_page
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization, Source
@@ -110,7 +110,7 @@ def task_detail(request, code):
             "rollup": rollups[task.pk],
             "children": children,
             "commitments": commitments,
-            "keywords": suggestions.keywords_for_task(task),
+            "keywords": search.keywords_for_task(task),
             "keyword_filter": urlencode({"task": task.code}),
         },
     )
@@ -129,7 +129,7 @@ def organization_detail(request, pk):
             "officials": organization.officials.order_by("name"),
             "commitments": commitments.for_listing().with_light(),
             "stats": commitments.stats(),
-            "keywords": suggestions.keywords_for_organization(organization),
+            "keywords": search.keywords_for_organization(organization),
             "keyword_filter": urlencode({"organization": organization.pk}),
         },
     )

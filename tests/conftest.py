@@ -1,9 +1,19 @@
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 # Live-server browser tests run Django in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Nothing a test writes (the data-version cache, jieba's dictionary cache, demo databases) may land
+# in the checkout's var/. The subprocesses some tests start read it from the environment; this
+# process's settings were imported by pytest-django before this module, so pytest_configure
+# points them here before any cache is opened.
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="tracker-tests-"))
+os.environ["TRACKER_DATA_DIR"] = str(_DATA_DIR)
 
 
 def pytest_configure():
@@ -11,6 +21,13 @@ def pytest_configure():
 
     # Tests create many users; the real hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DATA_DIR = _DATA_DIR
+    if settings.CACHES["data_version"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES["data_version"]["LOCATION"] = str(_DATA_DIR / "cache" / "data-version")
+
+
+def pytest_unconfigure():
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 from django.contrib.admin.models import LogEntry
 from django.test import TestCase
 
-from policies import suggestions
+from policies import search
 from policies.choices import LinkOrigin
 from policies.models import Commitment, Organization, TaskLink
 from policies.roles import ensure_roles
@@ -28,8 +28,8 @@ class AdminSuggestionTests(TestCase):
         cls.accept_url = f"/admin/policies/commitment/{cls.commitment.pk}/suggestions/accept/"
 
     def setUp(self):
-        suggestions.clear_cache()
-        self.expected = suggestions.suggest_for_commitment(self.commitment, limit=5)
+        search.forget_fitted()
+        self.expected = search.suggest_for_commitment(self.commitment, limit=5)
 
     def page(self, user):
         self.client.force_login(user)

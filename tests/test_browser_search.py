@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from policies import search, suggestions
+from policies import search
 from policies.choices import LinkOrigin
 from policies.models import Commitment, Organization, TaskLink
 from policies.roles import ensure_roles
@@ -43,10 +43,10 @@ class SearchInTheBrowserTests(BrowserTestCase):
 
     def test_a_keyword_tag_on_an_organization_page_searches_its_commitments(self):
         organization = Organization.objects.get(name="市人力社保局")
-        word, _ = suggestions.keywords_for_organization(organization)[0]
+        word, _ = search.keywords_for_organization(organization)[0]
         self.page.goto(f"{self.live_server_url}{organization.get_absolute_url()}")
         tags = self.page.locator(".keywords a")
-        self.assertEqual(tags.all_inner_texts(), [w for w, _ in suggestions.keywords_for_organization(organization)])
+        self.assertEqual(tags.all_inner_texts(), [w for w, _ in search.keywords_for_organization(organization)])
         self.page.screenshot(path=ARTIFACTS / "organization-keywords.png", full_page=True)
         tags.first.click()
         self.page.wait_for_load_state()
@@ -67,8 +67,8 @@ class AcceptSuggestionInTheBrowserTests(BrowserTestCase):
         super().setUp()
 
     def test_reviewer_accepts_the_top_suggestion_in_one_click(self):
-        suggestions.clear_cache()
-        top = suggestions.suggest_for_commitment(self.commitment, limit=1)[0]
+        search.forget_fitted()
+        top = search.suggest_for_commitment(self.commitment, limit=1)[0]
         change_url = f"/admin/policies/commitment/{self.commitment.pk}/change/"
         page = self.page
         page.goto(f"{self.live_server_url}/admin/login/?next={change_url}")

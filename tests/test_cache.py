@@ -1,4 +1,8 @@
-"""Public pages are cached per data version; any write to public data makes them stale."""
+"""Public pages are cached per data version; every write path to public data makes them stale.
+
+The write paths say so themselves (policies.invalidation), after their transaction commits: these
+tests run the commit callbacks with captureOnCommitCallbacks(execute=True), as a real request would.
+"""
 
 import datetime
 import os
@@ -7,14 +11,14 @@ import sys
 from pathlib import Path
 
 from django.core.management import call_command
+from django.db import transaction
 from django.test import SimpleTestCase, TestCase, override_settings
-from django.utils import timezone
 
-from policies.choices import ReviewState
-from policies.models import Commitment, KeyTask
-from policies.services import refresh_progress
+from policies import services
+from policies.models import Commitment, KeyTask, ProgressUpdate
+from policies.roles import ensure_roles
 
-from .factories import load_conference, make_update, make_user
+from .factories import load_conference, make_reviewer, make_update, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,8 +27,10 @@ class PageCacheTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_conference()
+        ensure_roles()
         cls.commitment = Commitment.objects.get(summary="加大就业失业监测")
-        cls.reviewer = make_user(username="reviewer")
+        cls.reviewer = make_reviewer(username="reviewer")
+        cls.admin = make_user(username="admin", is_staff=True, is_superuser=True)
         # A public page that lists the commitment's summary (the dashboard shows only a few).
         cls.list_url = f"/commitments/?department={cls.commitment.organization_id}"
 
@@ -40,49 +46,104 @@ class PageCacheTests(TestCase):
         self.assertEqual(response["X-Page-Cache"], "hit")
         self.assertIn(self.commitment.summary, response.content.decode())
 
-    def test_approving_an_update_shows_the_new_progress(self):
-        url = self.commitment.get_absolute_url()
-        update = make_update(commitment=self.commitment, percent=40, note="监测平台已上线试运行", status="in_progress")
-        self.assertNotIn("监测平台已上线试运行", self.get(url).content.decode())
+    def cached_then_changed(self, url, write):
+        """``url`` served from the cache, then ``write()`` with its commit callbacks run; the page after."""
+        self.get(url)
         self.assertEqual(self.get(url)["X-Page-Cache"], "hit")
-
-        # What approval does: the update's review state changes, then the cached progress is derived again.
-        update.review_state = ReviewState.APPROVED
-        update.reviewed_by = self.reviewer
-        update.reviewed_at = timezone.now()
-        update.save()
-        refresh_progress(commitments=Commitment.objects.filter(pk=self.commitment.pk))
-
+        with self.captureOnCommitCallbacks(execute=True):
+            write()
         response = self.get(url)
         self.assertEqual(response["X-Page-Cache"], "miss")
-        html = response.content.decode()
+        return response.content.decode()
+
+    def admin_post(self, url, data):
+        # Signed in only for the write: signed-in visitors bypass the page cache.
+        self.client.force_login(self.admin)
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+
+    def test_approving_an_update_through_the_service_shows_the_new_progress(self):
+        url = self.commitment.get_absolute_url()
+        update = make_update(commitment=self.commitment, percent=40, note="监测平台已上线试运行")
+        self.assertNotIn("监测平台已上线试运行", self.get(url).content.decode())
+        html = self.cached_then_changed(url, lambda: services.approve_update(update=update, reviewer=self.reviewer))
         self.assertIn("监测平台已上线试运行", html)
         self.assertIn("40%", html)
 
-    def test_editing_a_commitment_shows_the_new_summary_on_every_page(self):
-        self.get(self.list_url)
-        self.get(self.commitment.get_absolute_url())
-        self.commitment.summary = "加大就业失业动态监测（已修订）"
-        self.commitment.save()
-        self.assertIn("加大就业失业动态监测（已修订）", self.get(self.list_url).content.decode())
-        self.assertIn("加大就业失业动态监测（已修订）", self.get(self.commitment.get_absolute_url()).content.decode())
+    def test_approving_an_update_in_the_admin_shows_the_new_progress(self):
+        url = self.commitment.get_absolute_url()
+        update = make_update(commitment=self.commitment, percent=40, note="监测平台已上线试运行")
+        review = f"/admin/policies/progressupdate/{update.pk}/review/"
+        html = self.cached_then_changed(url, lambda: self.admin_post(review, {"decision": "approve"}))
+        self.assertIn("监测平台已上线试运行", html)
+        self.assertIn("40%", html)
 
-    def test_linking_a_task_shows_on_the_commitment_page(self):
+    def test_an_approval_that_rolls_back_keeps_the_cached_pages(self):
+        url = self.commitment.get_absolute_url()
+        update = make_update(commitment=self.commitment, percent=40, status="in_progress")
+        self.get(url)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            with self.assertRaises(RuntimeError), transaction.atomic():
+                services.approve_update(update=update, reviewer=self.reviewer)
+                raise RuntimeError("the request failed after the approval")
+        self.assertEqual(callbacks, [])
+        self.assertEqual(self.get(url)["X-Page-Cache"], "hit")
+
+    def test_submitting_an_update_changes_nothing_public(self):
         url = self.commitment.get_absolute_url()
         self.get(url)
-        task = KeyTask.objects.get(code="T1")
-        self.commitment.tasks.add(task)
-        self.assertIn(task.title, self.get(url).content.decode())
+        with self.captureOnCommitCallbacks(execute=True):
+            draft = ProgressUpdate(commitment=self.commitment, reported_on=datetime.date(2021, 6, 30),
+                                   status="in_progress", percent=10, note="草稿")
+            services.submit_update(update=draft, author=self.reviewer)
+        self.assertEqual(self.get(url)["X-Page-Cache"], "hit")
+
+    def test_a_plain_model_save_is_not_a_write_path(self):
+        self.get(self.list_url)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            self.commitment.save()
+        self.assertEqual(callbacks, [])
+        self.assertEqual(self.get(self.list_url)["X-Page-Cache"], "hit")
+
+    def test_editing_a_commitment_in_the_admin_shows_the_new_summary_on_every_page(self):
+        detail = self.commitment.get_absolute_url()
+        self.get(detail)
+        change = f"/admin/policies/commitment/{self.commitment.pk}/change/"
+        html = self.cached_then_changed(self.list_url, lambda: self.admin_post(change, {
+            "summary": "加大就业失业动态监测（已修订）", "due_date": "2021-12-31", "due_basis": "",
+            "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0,
+            "links-2-TOTAL_FORMS": 0, "links-2-INITIAL_FORMS": 0,
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+        }))
+        self.assertIn("加大就业失业动态监测（已修订）", html)
+        self.assertIn("加大就业失业动态监测（已修订）", self.get(detail).content.decode())
+
+    def test_linking_a_task_in_the_admin_shows_on_the_commitment_page(self):
+        task = KeyTask.objects.exclude(links__commitment=self.commitment).filter(parent=None).first()
+        add_link = "/admin/policies/tasklink/add/"
+        html = self.cached_then_changed(self.commitment.get_absolute_url(), lambda: self.admin_post(add_link, {
+            "commitment": self.commitment.pk, "task": task.pk, "origin": "curated", "_save": "保存",
+        }))
+        self.assertIn(task.title, html)
+
+    def test_linking_a_task_on_the_commitments_admin_page_shows_on_the_task_page(self):
+        task = KeyTask.objects.exclude(links__commitment=self.commitment).filter(parent=None).first()
+        change = f"/admin/policies/commitment/{self.commitment.pk}/change/"
+        html = self.cached_then_changed(task.get_absolute_url(), lambda: self.admin_post(change, {
+            "summary": self.commitment.summary, "due_date": "2021-12-31", "due_basis": "",
+            "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0,
+            "links-2-TOTAL_FORMS": 1, "links-2-INITIAL_FORMS": 0,
+            "links-2-0-task": task.pk, "links-2-0-origin": "curated", "links-2-0-commitment": self.commitment.pk,
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+        }))
+        self.assertIn(self.commitment.summary, html)
 
     def test_reloading_the_fixtures_replaces_hand_edited_data(self):
         Commitment.objects.filter(pk=self.commitment.pk).update(summary="被改动的摘要")
-        self.get(self.list_url)
-        response = self.get(self.list_url)
-        self.assertEqual(response["X-Page-Cache"], "hit")
-        self.assertIn("被改动的摘要", response.content.decode())
+        self.assertIn("被改动的摘要", self.get(self.list_url).content.decode())
         # Reloading restores the fixture's summary and must make the cached page stale.
-        call_command("load_conference", verbosity=0)
-        html = self.get(self.list_url).content.decode()
+        html = self.cached_then_changed(self.list_url, lambda: call_command("load_conference", verbosity=0))
         self.assertNotIn("被改动的摘要", html)
         self.assertIn("加大就业失业监测", html)
 
@@ -97,11 +158,10 @@ class PageCacheTests(TestCase):
         self.assertIn("application/json", hit["Content-Type"])
         self.assertIn("Accept", hit["Vary"])
 
-        make_update(
-            commitment=self.commitment, percent=70, status="in_progress", review_state="approved",
-            reported_on=datetime.date(2021, 9, 30),
-        )
-        refresh_progress(commitments=Commitment.objects.filter(pk=self.commitment.pk))
+        update = make_update(commitment=self.commitment, percent=70, status="in_progress",
+                             reported_on=datetime.date(2021, 9, 30))
+        with self.captureOnCommitCallbacks(execute=True):
+            services.approve_update(update=update, reviewer=self.reviewer)
         rows = self.get(url, accept="application/json").json()["results"]
         self.assertEqual({row["id"]: row["percent"] for row in rows}[self.commitment.pk], 70)
 
@@ -139,6 +199,10 @@ class CacheSettingsTests(SimpleTestCase):
 
         self.assertEqual(settings.CACHES["default"]["BACKEND"], "django.core.cache.backends.locmem.LocMemCache")
         self.assertEqual(settings.CACHES["data_version"]["BACKEND"], "django.core.cache.backends.filebased.FileBasedCache")
+        # Under the data directory, which tests/conftest.py makes a temporary one: never the checkout's var/.
+        location = Path(settings.CACHES["data_version"]["LOCATION"])
+        self.assertTrue(location.is_relative_to(settings.DATA_DIR))
+        self.assertFalse(location.is_relative_to(ROOT))
 
     def test_a_write_in_another_process_makes_this_process_pages_stale(self):
         from policies.cache import data_version

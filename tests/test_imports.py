@@ -26,9 +26,9 @@ def project_modules():
     }
 
 
-def imported_names(module, source, *, is_package=False):
-    """Every module name ``module`` imports anywhere in ``source``, made absolute, with
-    ``from x import y`` also as ``x.y`` (y may be a submodule)."""
+def imported_names(module, source, *, is_package=False, modules=()):
+    """Every module name ``module`` imports anywhere in ``source``, made absolute. ``from x import y``
+    names ``x.y`` when that is a module (a submodule is what the code asked for), otherwise ``x``."""
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
@@ -39,8 +39,10 @@ def imported_names(module, source, *, is_package=False):
                 base = ".".join(base + ([node.module] if node.module else []))
             else:
                 base = node.module
-            yield base
-            yield from (f"{base}.{alias.name}" for alias in node.names)
+            submodules = [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in modules]
+            yield from submodules
+            if len(submodules) < len(node.names):
+                yield base
 
 
 def import_graph():
@@ -49,7 +51,9 @@ def import_graph():
     modules = project_modules()
     graph = {}
     for module, path in modules.items():
-        targets = {name for name in imported_names(module, path.read_text(encoding="utf-8"), is_package=path.name == "__init__.py") if name in modules}
+        targets = {name for name in imported_names(
+                module, path.read_text(encoding="utf-8"), is_package=path.name == "__init__.py", modules=modules
+            ) if name in modules}
         graph[module] = sorted(targets - {module})
     return graph
 
@@ -88,9 +92,13 @@ def cycles(graph):
 class ImportCycleTests(SimpleTestCase):
     def test_the_checker_sees_imports_inside_functions_and_relative_ones(self):
         source = "from .models import A\n\ndef f():\n    from ..search import index\n    import tracker.settings\n"
-        names = set(imported_names("policies.admin.pages", source))
-        self.assertTrue({"policies.admin.models", "policies.search", "policies.search.index", "tracker.settings"} <= names)
-        self.assertIn("policies.ledger", set(imported_names("policies.admin.commitments", "from .. import ledger")))
+        modules = {"policies.admin.models", "policies.search", "policies.search.index", "policies.ledger"}
+        names = set(imported_names("policies.admin.pages", source, modules=modules))
+        self.assertTrue({"policies.admin.models", "policies.search.index", "tracker.settings"} <= names)
+        # A submodule imported by name is the dependency, not its package.
+        self.assertNotIn("policies.search", names)
+        ledger = set(imported_names("policies.admin.commitments", "from .. import ledger", modules=modules))
+        self.assertEqual(ledger, {"policies.ledger"})
         self.assertIn("policies.roles", set(imported_names("policies.admin", "from ..roles import x", is_package=True)))
         self.assertIn("policies.services", import_graph()["policies.ledger"])
         self.assertEqual(cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}), [["a", "b", "c"]])

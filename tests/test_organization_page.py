@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.test import TestCase, override_settings
 
-from policies import suggestions
+from policies import search
 
 from policies.models import Commitment, Organization
 from policies.services import refresh_progress
@@ -59,7 +59,7 @@ class OrganizationPageTests(TestCase):
             if organization is None:
                 grow(organizations=3, per_organization=8)
                 organization = Organization.objects.order_by("-pk").first()
-            suggestions.clear_cache()
+            search.forget_fitted()
             with self.assertNumQueries(7):
                 response = self.client.get(organization.get_absolute_url())
             with self.assertNumQueries(6):
@@ -70,7 +70,7 @@ class OrganizationPageTests(TestCase):
     def test_shows_its_top_keywords_linked_to_a_search_of_its_commitments(self):
         response = self.client.get(self.department.get_absolute_url())
         keywords = response.context["keywords"]
-        self.assertEqual(keywords, suggestions.keywords_for_organization(self.department))
+        self.assertEqual(keywords, search.keywords_for_organization(self.department))
         self.assertContains(response, "<h2 id=\"keywords-title\">关键词</h2>", html=True)
         for word, _ in keywords:
             self.assertContains(response, f'?q={quote(word)}&amp;organization={self.department.pk}"')

@@ -8,11 +8,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 
-from policies import search, segmentation
+from policies import search
 from policies.filters import CommitmentFilter
 from policies.models import Commitment, Organization, SearchDocument
 
-from .factories import load_conference, make_commitment, make_statement
+from .factories import load_conference, make_commitment, make_statement, make_user
 
 CIRCLE = "成渝地区双城经济圈"
 
@@ -50,7 +50,7 @@ class ConferenceSearchTests(TestCase):
         self.assertTrue(all("平台" not in text_of(c) for c in Commitment.objects.filter(pk__in=keji_only)))
 
     def test_the_twin_city_circle_is_one_word_and_finds_every_commitment_naming_it(self):
-        self.assertEqual(segmentation.tokenize(CIRCLE), [CIRCLE])
+        self.assertEqual(search.tokenize(CIRCLE), [CIRCLE])
         naming = {c.pk for c in Commitment.objects.all() if CIRCLE in text_of(c)}
         self.assertGreaterEqual(len(naming), 2)
         self.assertEqual({c.pk for c in found(CIRCLE)}, naming)
@@ -64,10 +64,19 @@ class ConferenceSearchTests(TestCase):
         self.assertEqual(response.json()["count"], 0)
 
     def test_fts_syntax_in_a_query_is_taken_as_words(self):
-        for query in ['"就业', "就业 OR 科技", "NEAR(就业)", "就业*", "-就业", "就业:科技"]:
+        jiuye = found("就业")
+        self.assertTrue(jiuye)
+        # Quotes, stars, minus signs and brackets are punctuation: the query is the word 就业.
+        for query in ['"就业', "就业*", "-就业", "(就业)", "就业^"]:
             with self.subTest(query=query):
-                results = found(query)
-                self.assertTrue(all("就业" in text_of(c) for c in results))
+                self.assertEqual(found(query), jiuye)
+        # Operators are words that must match too, not operators: no commitment says "or" or "near".
+        for query in ["就业 OR 科技", "NEAR(就业)", "就业 AND NOT 科技"]:
+            with self.subTest(query=query):
+                self.assertEqual(found(query), [])
+        both = found("就业:培训")
+        self.assertTrue(both)
+        self.assertTrue(all("就业" in text_of(c) and "培训" in text_of(c) for c in both))
 
     def test_results_are_ranked_best_first(self):
         results = found("就业")
@@ -119,34 +128,101 @@ class RankingTests(TestCase):
         self.assertEqual(found("营商环境"), [self.in_summary, self.in_quote])
 
 
+def admin_form_data(response, **changes):
+    """The POST a person makes by saving the change page of ``response`` unchanged, with ``changes``."""
+    data = {}
+
+    def add(form):
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, (list, tuple)):
+                data[field.html_name] = [str(v) for v in value]
+            else:
+                data[field.html_name] = "on" if value is True else str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(formset.initial_form_count())  # no blank extra rows
+        for form in formset.initial_forms:
+            add(form)
+    data["_save"] = "保存"
+    data.update(changes)
+    return data
+
+
 class IndexInStepTests(TestCase):
+    """The index follows every write path that changes a document: the admin and load_conference.
+
+    Not a model save: nothing indexes (or runs jieba) behind a plain ``save()``.
+    """
+
     @classmethod
     def setUpTestData(cls):
         cls.commitment = make_commitment(summary="建设国家畜牧科技城", quote="努力建设国家畜牧科技城")
+        cls.admin = make_user(is_staff=True, is_superuser=True)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def save_in_admin(self, obj, **changes):
+        url = f"/admin/policies/{obj._meta.model_name}/{obj.pk}/change/"
+        data = admin_form_data(self.client.get(url), **changes)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            response = self.client.post(url, data)
+        errors = response.context.get("errors") if response.status_code == 200 else None
+        self.assertEqual(response.status_code, 302, errors)
+        return callbacks
 
     def test_a_created_commitment_is_found(self):
         self.assertEqual(found("畜牧"), [self.commitment])
 
-    def test_an_edited_commitment_is_found_by_its_new_words_only(self):
+    def test_a_plain_model_save_does_not_touch_the_index(self):
         self.commitment.summary = "完善全域旅游集散中心体系"
         self.commitment.quote = "完善全域旅游集散中心体系"
-        self.commitment.save()
-        self.assertEqual(found("畜牧"), [])
-        self.assertEqual(found("全域旅游"), [self.commitment])
+        with self.captureOnCommitCallbacks() as callbacks:
+            self.commitment.save()
+        self.assertEqual(callbacks, [])
+        self.assertEqual(found("全域旅游"), [])
+        self.assertEqual(found("畜牧"), [self.commitment])
 
-    def test_a_deleted_commitment_leaves_the_index(self):
+    def test_an_edit_in_the_admin_is_found_by_its_new_words_only(self):
+        self.save_in_admin(self.commitment, summary="完善全域旅游集散中心体系")
+        self.assertEqual(found("全域旅游"), [self.commitment])
+        # The quote still names 畜牧, the summary no longer does: found, ranked on the quote only.
+        self.assertEqual(found("畜牧"), [self.commitment])
+        self.assertEqual(found("科技城 全域旅游"), [self.commitment])
+
+    def test_deleting_in_the_admin_leaves_the_index(self):
         pk = self.commitment.pk
-        self.commitment.delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/admin/policies/commitment/{pk}/delete/", {"post": "yes"})
+        self.assertFalse(Commitment.objects.filter(pk=pk).exists())
         self.assertEqual(found("畜牧"), [])
         self.assertFalse(SearchDocument.objects.filter(commitment_id=pk).exists())
 
-    def test_renaming_the_organization_reindexes_its_commitments(self):
-        organization = self.commitment.organization
-        organization.name = "荣昌区"
-        organization.save()
+    def test_renaming_the_organization_in_the_admin_reindexes_its_commitments(self):
+        callbacks = self.save_in_admin(self.commitment.organization, name="荣昌区")
         self.assertEqual(found("荣昌区"), [self.commitment])
+        indexing = [c for c in callbacks if c.__qualname__.startswith("commitments_changed.")]
+        self.assertEqual(len(indexing), 1, "one save, one round of indexing")
 
-    def test_loaddata_indexes_the_loaded_commitments(self):
+    def test_renaming_the_official_in_the_admin_reindexes_the_commitments(self):
+        self.save_in_admin(self.commitment.statement.official, name="欧阳畅")
+        self.assertEqual(found("欧阳畅"), [self.commitment])
+
+    def test_moving_a_statement_to_another_official_in_the_admin_reindexes_its_commitments(self):
+        other = make_statement().official
+        other.name = "司马青"
+        other.save()
+        self.assertEqual(found("司马青"), [])
+        self.save_in_admin(self.commitment.statement, official=str(other.pk))
+        self.assertEqual(found("司马青"), [self.commitment])
+
+    def test_load_conference_indexes_the_loaded_commitments(self):
         statement = make_statement()
         fixture = [
             {
@@ -167,7 +243,7 @@ class IndexInStepTests(TestCase):
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "one.json"
             path.write_text(json.dumps(fixture, ensure_ascii=False), encoding="utf-8")
-            call_command("loaddata", str(path), verbosity=0)
+            call_command("load_conference", str(path), verbosity=0)
         self.assertEqual([c.pk for c in found("多式联运")], [990001])
 
     def test_the_shipped_conference_is_indexed_when_loaded(self):
@@ -182,7 +258,7 @@ class RebuildCommandTests(TestCase):
         cls.other = make_commitment(summary="推进乡村振兴", quote="全面推进乡村振兴")
 
     def test_rebuild_restores_a_damaged_index(self):
-        # Writes that go around the signals (QuerySet.update) leave the index stale.
+        # Writes that go around every write path (QuerySet.update, raw SQL) leave the index stale.
         SearchDocument.objects.filter(commitment=self.kept).delete()
         Commitment.objects.filter(pk=self.other.pk).update(summary="开展职业技能培训", quote="开展职业技能培训")
         self.assertEqual(found("监测"), [])

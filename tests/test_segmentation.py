@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import SimpleTestCase
 
-from policies import segmentation
+from policies import search
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TEXT = (ROOT / "fixtures" / "chongqing-daily-2020-12-30.txt").read_text(encoding="utf-8").replace("\n", "")
@@ -49,8 +49,9 @@ class LazyLoadingTests(SimpleTestCase):
             """
             call_command("check", verbosity=0)
             call_command("migrate", verbosity=0)
-            from policies import segmentation, search, suggestions, signals
-            print("jieba" in sys.modules, segmentation.is_loaded())
+            import policies.admin
+            from policies import invalidation, search, services, views
+            print("jieba" in sys.modules, search.is_loaded())
             """
         )
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -61,18 +62,18 @@ class LazyLoadingTests(SimpleTestCase):
             """
             import threading
             import jieba
-            from policies import segmentation
+            from policies import search
             made = []
             original = jieba.Tokenizer.__init__
             def counting(self, *args, **kwargs):
                 made.append(1)
                 original(self, *args, **kwargs)
             jieba.Tokenizer.__init__ = counting
-            threads = [threading.Thread(target=segmentation.tokenize, args=("营商环境",)) for _ in range(8)]
+            threads = [threading.Thread(target=search.tokenize, args=("营商环境",)) for _ in range(8)]
             [t.start() for t in threads]
             [t.join() for t in threads]
-            segmentation.warm_up()
-            print(len(made), segmentation.is_loaded(), jieba.dt.initialized)
+            search.warm_up()
+            print(len(made), search.is_loaded(), jieba.dt.initialized)
             """
         )
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -80,21 +81,21 @@ class LazyLoadingTests(SimpleTestCase):
         self.assertEqual(result.stdout.split(), ["1", "True", "False"])
 
     def test_the_dictionary_cache_is_written_under_the_data_directory(self):
-        segmentation.warm_up()
-        cache_dir = Path(segmentation._get_tokenizer().tmp_dir)
-        self.assertEqual(cache_dir, Path(settings.DATA_DIR) / "cache")
-        self.assertTrue(any(cache_dir.glob("jieba*.cache")))
+        search.warm_up()
+        # tests/conftest.py points DATA_DIR at a temporary directory.
+        self.assertTrue(any((Path(settings.DATA_DIR) / "cache").glob("jieba*.cache")))
+        self.assertFalse(Path(settings.DATA_DIR).is_relative_to(ROOT))
 
 
 class DictionaryTests(SimpleTestCase):
     def test_domain_terms_are_single_words(self):
         for term in SEED_TERMS:
             with self.subTest(term=term):
-                self.assertEqual(segmentation.tokenize(term), [segmentation.normalize(term)])
+                self.assertEqual(search.tokenize(term), [search.normalize(term)])
 
     def test_domain_terms_stay_whole_inside_sentences(self):
         sentence = "高标准助推西部（重庆）科学城、两江协同创新区建设，巩固提升“芯屏器核网”全产业链"
-        tokens = segmentation.tokenize(sentence)
+        tokens = search.tokenize(sentence)
         for term in ["西部重庆科学城", "两江协同创新区", "芯屏器核网"]:
             self.assertIn(term, tokens)
 
@@ -103,22 +104,60 @@ class DictionaryTests(SimpleTestCase):
         quoted = set(re.findall(r"[“‘]([\u4e00-\u9fff]{2,6})[”’]", SOURCE_TEXT))
         quoted |= set(re.findall(r"《([^》]+)》", SOURCE_TEXT))
         self.assertGreater(len(quoted), 20)
-        self.assertEqual(quoted - set(segmentation.user_terms()), set())
+        self.assertEqual(quoted - set(search.user_terms()), set())
 
     def test_index_tokens_add_the_words_inside_a_long_term(self):
-        tokens = segmentation.index_tokens("成渝地区双城经济圈")
+        tokens = search.index_tokens("成渝地区双城经济圈")
         self.assertEqual(tokens[0], "成渝地区双城经济圈")
         self.assertTrue({"双城经济圈", "成渝地区", "经济圈"} <= set(tokens))
 
 
 class StopWordTests(SimpleTestCase):
     def test_stop_words_and_punctuation_are_dropped(self):
-        self.assertEqual(segmentation.tokenize("的，了。和、与！？"), [])
-        self.assertEqual(segmentation.tokenize("稳定和扩大就业"), ["稳定", "扩大", "就业"])
+        self.assertEqual(search.tokenize("的，了。和、与！？"), [])
+        self.assertEqual(search.tokenize("稳定和扩大就业"), ["稳定", "扩大", "就业"])
 
     def test_latin_letters_are_lower_cased(self):
-        self.assertEqual(segmentation.tokenize("发展 5G 和 AI"), ["发展", "5g", "ai"])
+        self.assertEqual(search.tokenize("发展 5G 和 AI"), ["发展", "5g", "ai"])
 
     def test_empty_text(self):
-        self.assertEqual(segmentation.tokenize(""), [])
-        self.assertEqual(segmentation.tokenize(None), [])
+        self.assertEqual(search.tokenize(""), [])
+        self.assertEqual(search.tokenize(None), [])
+
+
+class TaggingTests(SimpleTestCase):
+    def test_officials_names_are_tagged_as_person_names(self):
+        tagged = search.tag("两江新区党工委书记段成刚说，要推动成渝地区双城经济圈建设")
+        self.assertIn(("段成刚", "nr"), tagged)
+        self.assertEqual([flag for word, flag in tagged if word == "书记"], ["n"])
+
+    def test_domain_terms_stay_whole_and_the_text_is_kept_as_written(self):
+        text = "助推西部（重庆）科学城建设，发展5G"
+        tagged = search.tag(text)
+        self.assertIn(("西部（重庆）科学城", "x"), tagged)
+        self.assertEqual("".join(word for word, _ in tagged), text)
+
+    def test_empty_text(self):
+        self.assertEqual(search.tag(""), [])
+        self.assertEqual(search.tag(None), [])
+
+
+class OwnershipTests(SimpleTestCase):
+    def test_only_the_segmentation_module_imports_jieba(self):
+        importers = {
+            str(path.relative_to(ROOT))
+            for path in ROOT.glob("policies/**/*.py")
+            if re.search(r"^\s*(import jieba|from jieba)", path.read_text(encoding="utf-8"), re.MULTILINE)
+        }
+        self.assertEqual(importers, {"policies/search/segmentation.py"})
+
+    def test_nothing_outside_the_search_wing_imports_its_submodules(self):
+        pattern = re.compile(r"^\s*(from policies\.search\.|import policies\.search\.|from \.+search\.)", re.MULTILINE)
+        offenders = {
+            str(path.relative_to(ROOT))
+            for folder in ("policies", "tracker", "bench", "tests")
+            for path in ROOT.glob(f"{folder}/**/*.py")
+            if not path.is_relative_to(ROOT / "policies" / "search")
+            and pattern.search(path.read_text(encoding="utf-8"))
+        }
+        self.assertEqual(offenders, set())

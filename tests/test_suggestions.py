@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from policies import suggestions
+from policies import search, services
 from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, Organization, TaskLink
 
@@ -20,33 +20,33 @@ class ConferenceSuggestionTests(TestCase):
         load_conference()
 
     def setUp(self):
-        suggestions.clear_cache()
+        search.forget_fitted()
 
     def test_employment_text_suggests_the_employment_sub_item_first(self):
-        top = suggestions.suggest_tasks("促进高校毕业生和农民工多渠道就业", limit=3)
+        top = search.suggest_tasks("促进高校毕业生和农民工多渠道就业", limit=3)
         self.assertEqual(top[0].task.code, "T8.2")
         scores = [s.score for s in top]
         self.assertEqual(scores, sorted(scores, reverse=True))
 
     def test_text_without_meaningful_words_gets_no_suggestion(self):
-        self.assertEqual(suggestions.suggest_tasks("的了，。"), [])
+        self.assertEqual(search.suggest_tasks("的了，。"), [])
 
     def test_suggestions_for_a_commitment_leave_out_its_linked_tasks(self):
         commitment = Commitment.objects.filter(links__task__code="T8.2").first()
         linked = set(commitment.links.values_list("task__code", flat=True))
-        offered = {s.task.code for s in suggestions.suggest_for_commitment(commitment, limit=5)}
+        offered = {s.task.code for s in search.suggest_for_commitment(commitment, limit=5)}
         self.assertTrue(offered)
         self.assertFalse(offered & linked)
 
     def test_accepting_a_suggestion_makes_a_suggested_link_with_its_score(self):
         commitment = Commitment.objects.filter(links__task__code="T8.2").first()
-        suggestion = suggestions.suggest_for_commitment(commitment, limit=1)[0]
-        link = suggestions.accept_suggestion(commitment=commitment, task=suggestion.task)
+        suggestion = search.suggest_for_commitment(commitment, limit=1)[0]
+        link = services.accept_suggestion(commitment=commitment, task=suggestion.task)
         link.refresh_from_db()
         self.assertEqual(link.origin, LinkOrigin.SUGGESTED)
         self.assertAlmostEqual(link.score, suggestion.score, places=4)
         with self.assertRaises(ValidationError):
-            suggestions.accept_suggestion(commitment=commitment, task=suggestion.task)
+            services.accept_suggestion(commitment=commitment, task=suggestion.task)
         self.assertEqual(TaskLink.objects.filter(commitment=commitment, task=suggestion.task).count(), 1)
 
     def test_suggest_tasks_command_prints_tasks_with_scores(self):
@@ -59,7 +59,7 @@ class ConferenceSuggestionTests(TestCase):
             call_command("suggest_tasks", "的了", stdout=StringIO())
 
     def test_evaluation_beats_the_most_frequent_task_baseline(self):
-        result = suggestions.evaluate_leave_one_out()
+        result = search.evaluate_leave_one_out()
         model, baseline = result["overall"]
         self.assertEqual(model.count, Commitment.objects.filter(links__origin="curated").distinct().count())
         for ours, theirs in zip(model.means(), baseline.means(), strict=True):
@@ -88,45 +88,46 @@ class ConferenceSuggestionTests(TestCase):
         bureau = Organization.objects.get(name="市人力社保局")
         # 1: fingerprint of the documents, 2: the corpus for IDF, 3: the bureau's words
         with self.assertNumQueries(3):
-            keywords = suggestions.keywords_for_organization(bureau, n=5)
+            keywords = search.keywords_for_organization(bureau, n=5)
         self.assertEqual(keywords[0], ("就业", 1.0))
         self.assertEqual(len(keywords), 5)
         self.assertTrue(all(0 < weight <= 1 for _, weight in keywords))
         # Cached per process: later pages pay only the fingerprint and their own words.
         with self.assertNumQueries(2):
-            suggestions.keywords_for_organization(bureau, n=5)
+            search.keywords_for_organization(bureau, n=5)
 
     def test_a_new_task_is_suggested_at_once(self):
-        suggestions.suggest_tasks("发展低空经济和无人机产业")  # fits and caches the model
-        task = make_task(conference=KeyTask.objects.first().conference, code="T99", title="大力发展低空经济和无人机产业")
-        self.assertEqual(suggestions.suggest_tasks("发展低空经济和无人机产业", limit=1)[0].task, task)
+        search.suggest_tasks("发展低空经济和无人机产业")  # fits and caches the model
+        conference = KeyTask.objects.first().conference
+        task = make_task(conference=conference, code="T99", title="大力发展低空经济和无人机产业")
+        self.assertEqual(search.suggest_tasks("发展低空经济和无人机产业", limit=1)[0].task, task)
 
     def test_a_new_curated_link_lends_its_words_to_the_task_at_once(self):
         t5 = KeyTask.objects.get(code="T5")
-        before = dict((s.task.code, s.score) for s in suggestions.suggest_tasks("跨境电商综合试验区", limit=31))
+        before = dict((s.task.code, s.score) for s in search.suggest_tasks("跨境电商综合试验区", limit=31))
         make_commitment(tasks=[t5], summary="建设跨境电商综合试验区", quote="建设跨境电商综合试验区")
-        after = dict((s.task.code, s.score) for s in suggestions.suggest_tasks("跨境电商综合试验区", limit=31))
+        after = dict((s.task.code, s.score) for s in search.suggest_tasks("跨境电商综合试验区", limit=31))
         self.assertGreater(after["T5"], before.get("T5", 0.0))
 
     def test_keywords_of_a_task_include_its_sub_items(self):
-        words = [word for word, _ in suggestions.keywords_for_task(KeyTask.objects.get(code="T8"), n=8)]
+        words = [word for word, _ in search.keywords_for_task(KeyTask.objects.get(code="T8"), n=8)]
         self.assertIn("就业", words)
         self.assertNotIn("的", words)
 
 
 class KeywordFilteringTests(TestCase):
     def setUp(self):
-        suggestions.clear_cache()
+        search.forget_fitted()
 
     def test_filler_verbs_are_not_keywords(self):
         task = make_task(title="发展数字经济")
         make_commitment(tasks=[task], summary="加快推进数字经济发展", quote="加快推进数字经济发展")
         make_commitment(summary="推进乡村振兴", quote="加快推进乡村振兴")
-        words = [word for word, _ in suggestions.keywords_for_task(task)]
+        words = [word for word, _ in search.keywords_for_task(task)]
         self.assertEqual(words, ["数字经济"])
 
     def test_an_organization_without_commitments_has_no_keywords(self):
         commitment = make_commitment()
         organization = commitment.organization
         commitment.delete()
-        self.assertEqual(suggestions.keywords_for_organization(organization), [])
+        self.assertEqual(search.keywords_for_organization(organization), [])

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.test import TestCase, override_settings
 
-from policies import suggestions
+from policies import search
 
 from policies.models import Commitment, TaskLink
 from policies.services import refresh_progress
@@ -68,7 +68,7 @@ class TaskPageTests(TestCase):
         for grown in (False, True):
             if grown:
                 grow(organizations=10, per_organization=6)
-            suggestions.clear_cache()
+            search.forget_fitted()
             with self.assertNumQueries(7):
                 response = self.client.get(self.t2.get_absolute_url())
             with self.assertNumQueries(6):
@@ -78,7 +78,7 @@ class TaskPageTests(TestCase):
     def test_shows_the_top_keywords_of_the_commitments_under_it(self):
         response = self.client.get(self.t2.get_absolute_url())
         keywords = response.context["keywords"]
-        self.assertEqual(keywords, suggestions.keywords_for_task(self.t2))
+        self.assertEqual(keywords, search.keywords_for_task(self.t2))
         self.assertEqual(keywords[0][1], 1.0)
         self.assertContains(response, "<h2 id=\"keywords-title\">关键词</h2>", html=True)
         under = Commitment.objects.under_task(self.t2)

@@ -200,7 +200,7 @@ else:
         },
     }
 # A page whose data changed is never served (the version changes); the timeout only bounds memory and
-# the staleness left by writes that send no signal (QuerySet.update() from a shell).
+# the staleness left by writes that go around the write paths (QuerySet.update() from a shell).
 TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
 TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 300)
 

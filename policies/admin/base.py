@@ -27,3 +27,36 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class DerivedDataAdminMixin:
+    """Every save and delete path of the admin calls ``derived_data_changed`` itself.
+
+    Each ModelAdmin says in that one method which derived data (search index, fitted suggestions,
+    cached pages: ``policies.invalidation``) its rows feed; nothing else, and no model signal, does
+    it. Called before a delete, while the rows it may look up still exist; the work itself runs
+    after the commit. simple-history's "revert" saves through ``save_model`` too.
+    """
+
+    def derived_data_changed(self, objs):
+        raise NotImplementedError
+
+    def related_data_changed(self, obj):
+        """Rows saved by the page's inlines or many-to-many fields; a ModelAdmin that has some says
+        what they feed. Not ``derived_data_changed`` again: that already ran for ``obj`` in save_model."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.derived_data_changed([obj])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.related_data_changed(form.instance)
+
+    def delete_model(self, request, obj):
+        self.derived_data_changed([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.derived_data_changed(list(queryset))
+        super().delete_queryset(request, queryset)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
-from .. import ledger, search, suggestions
+from .. import invalidation, ledger, search, services
 from ..choices import LIGHT_COLOURS, Light, ReviewState
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
 from ..models import Commitment, KeyTask, ProgressUpdate, TaskLink
@@ -21,7 +21,7 @@ from ..roles import (
     reporter_organization_id,
     visible_commitments,
 )
-from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
 from .list_filters import KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 from .passage_forms import CommitmentAdminForm
 
@@ -93,7 +93,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
@@ -165,6 +165,14 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
 
+    def derived_data_changed(self, objs):
+        # Its text is the search document and, with its curated links, what suggestions are fitted on.
+        invalidation.commitments_changed([obj.pk for obj in objs])
+
+    def related_data_changed(self, obj):
+        # The links inline: the task pages and the suggestions' profiles.
+        invalidation.tasks_changed()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if request.user.has_perm("policies.add_progressupdate"):
@@ -179,7 +187,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         # Only a saved commitment has suggestions: the add page has no text to compare yet, and
         # the change page that follows the save shows them.
         if obj is not None and obj.pk:
-            context["suggestions"] = suggestions.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
+            context["suggestions"] = search.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
             if can_manage_links(request.user) and self.has_change_permission(request, obj):
                 context["accept_suggestion_url"] = reverse(
                     "admin:policies_commitment_accept_suggestion", args=[obj.pk]
@@ -199,7 +207,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             return HttpResponseRedirect(back)
         task = form.cleaned_data["task"]
         try:
-            link = suggestions.accept_suggestion(commitment=commitment, task=task)
+            link = services.accept_suggestion(commitment=commitment, task=task)
         except ValidationError as error:
             self.message_user(request, f"未采纳：{'；'.join(error.messages)}", messages.ERROR)
             return HttpResponseRedirect(back)

@@ -4,13 +4,19 @@ statements, task links and reporter memberships."""
 from django.contrib import admin
 from django.db.models import Count
 
-from ..models import Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
-from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .. import invalidation
+from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
+from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
 from .passage_forms import KeyTaskAdminForm, StatementAdminForm
 
 
+def _commitment_ids(**lookup):
+    # Ids read now, while a row about to be deleted still exists; indexed after the commit.
+    return list(Commitment.objects.filter(**lookup).values_list("pk", flat=True))
+
+
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "city", "held_on")
     search_fields = ("name", "city")
 
@@ -22,9 +28,12 @@ class ConferenceAdmin(admin.ModelAdmin):
             results = results | queryset.filter(held_on__year=int(term))
         return results, may_have_duplicates
 
+    def derived_data_changed(self, objs):
+        invalidation.pages_changed()
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("publisher", "published_on", "slug", "conference")
     list_select_related = ("conference",)
     list_filter = ("publisher", "published_on")
@@ -35,9 +44,12 @@ class SourceAdmin(admin.ModelAdmin):
         # Every span in the database indexes this text: changing it would silently move every quote.
         return ("text",) if obj else ()
 
+    def derived_data_changed(self, objs):
+        invalidation.pages_changed()
+
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(HistoryAdmin):
+class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("code", "title", "parent", "origin", "commitment_count", "conference")
     list_display_links = ("code", "title")
     list_select_related = ("parent", "conference")
@@ -57,18 +69,25 @@ class KeyTaskAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(commitment_count=Count("links", distinct=True))
 
+    def derived_data_changed(self, objs):
+        # A task's title and description are part of what the suggestions are fitted on.
+        invalidation.tasks_changed()
+
 
 @admin.register(TaskLink)
-class TaskLinkAdmin(HistoryAdmin):
+class TaskLinkAdmin(DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("commitment", "task", "origin", "score")
     list_select_related = ("commitment", "task")
     list_filter = ("origin", "task__parent")
     search_fields = ("commitment__summary", "task__code", "task__title")
     autocomplete_fields = ("commitment", "task")
 
+    def derived_data_changed(self, objs):
+        invalidation.tasks_changed()
+
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "commitment_count", "reporter_count")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -86,18 +105,26 @@ class OrganizationAdmin(admin.ModelAdmin):
             commitment_count=Count("commitments", distinct=True), reporter_count=Count("reporters", distinct=True)
         )
 
+    def derived_data_changed(self, objs):
+        # A commitment's search document holds its organization's name.
+        invalidation.commitments_changed(_commitment_ids(organization__in=[o.pk for o in objs]))
+
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "title", "organization")
     list_select_related = ("organization",)
     list_filter = ("organization__kind",)
     search_fields = ("name", "title", "organization__name")
     autocomplete_fields = ("organization",)
 
+    def derived_data_changed(self, objs):
+        # A commitment's search document holds the name of the official who made it.
+        invalidation.commitments_changed(_commitment_ids(statement__official__in=[o.pk for o in objs]))
+
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("official", "organization", "source", "span_start", "span_end")
     list_select_related = ("official__organization", "source")
     list_filter = ("official__organization__kind",)
@@ -111,9 +138,15 @@ class StatementAdmin(admin.ModelAdmin):
     def organization(self, obj):
         return obj.official.organization.name
 
+    def derived_data_changed(self, objs):
+        # Moving a statement to another official changes its commitments' documents.
+        invalidation.commitments_changed(_commitment_ids(statement__in=[o.pk for o in objs]))
+
 
 @admin.register(Reporter)
 class ReporterAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
+    # Memberships feed nothing public and nothing derived: no DerivedDataAdminMixin.
+
     list_display = ("user", "organization")
     list_select_related = ("user", "organization")
     list_filter = ("organization__kind",)

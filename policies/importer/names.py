@@ -1,33 +1,15 @@
-"""Person names by jieba's part-of-speech tags: the importer's only use of jieba.
+"""Person names by jieba's part-of-speech tags (through ``policies.search.tag``, the one place that
+imports jieba)."""
 
-Moves to ``policies.search.tag`` on merge (the segmentation module becomes the one place that imports
-jieba); only ``_tag`` changes then.
-"""
-
-import logging
 import re
-import threading
+
+from policies import search
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-_lock = threading.Lock()
-_tokenizer = None
 
 
 def _tag(text):
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                import jieba  # moves to policies.search.tag on merge
-                import jieba.posseg
-
-                from policies.segmentation import _cache_dir
-
-                jieba.setLogLevel(logging.WARNING)
-                base = jieba.Tokenizer()
-                base.tmp_dir = str(_cache_dir())
-                _tokenizer = jieba.posseg.POSTokenizer(base)
-    return [(pair.word, pair.flag) for pair in _tokenizer.cut(text)]
+    return search.tag(text)
 
 
 def leading_person_name(text):

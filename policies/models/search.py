@@ -9,8 +9,8 @@ class SearchDocument(models.Model):
     """A commitment's text cut into words by jieba, for the database's own full-text engine.
 
     Derived data: written only by ``policies.search.index_commitments`` (kept in step by
-    ``policies.signals``; ``manage.py rebuild_search_index`` rebuilds it). Each field holds
-    space-joined, normalised tokens (see ``policies.segmentation``).
+    ``policies.invalidation`` after each write; ``manage.py rebuild_search_index`` rebuilds it). Each field holds
+    space-joined, normalised tokens (see ``policies.search.segmentation``).
     """
 
     commitment = models.OneToOneField(

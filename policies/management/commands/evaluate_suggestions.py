@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from policies.suggestions import evaluate_leave_one_out
+from policies.search import evaluate_leave_one_out
 
 
 class Command(BaseCommand):

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from policies import invalidation
 from policies.services import refresh_progress
 
 DEFAULT_FIXTURES = ["fixtures/conference-2020.json"]
@@ -18,3 +19,6 @@ class Command(BaseCommand):
         call_command("loaddata", *fixtures, verbosity=options["verbosity"])
         # loaddata writes every field of a commitment, the derived progress too: derive it again.
         refresh_progress()
+        # loaddata saves raw rows and the project has no signal receivers: derive the search index,
+        # the suggestions and the cached pages from what was loaded, once, after the commit.
+        invalidation.everything_changed()

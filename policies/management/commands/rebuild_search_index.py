@@ -4,7 +4,7 @@ from policies.search import rebuild_index
 
 
 class Command(BaseCommand):
-    help = "从承诺事项重建全文检索索引（jieba 分词）。保存、删除与 loaddata 会自动更新索引；批量 update() 之后或索引受损时运行。"
+    help = "从承诺事项重建全文检索索引（jieba 分词）。后台编辑与 load_conference 会自动更新索引；直接 loaddata、批量 update() 之后或索引受损时运行。"
 
     def handle(self, *args, **options):
         count = rebuild_index()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from policies.suggestions import suggest_tasks
+from policies.search import suggest_tasks
 
 
 class Command(BaseCommand):

@@ -9,6 +9,8 @@ Two ways to cut, and why:
 - ``tokenize(text)``: jieba's precise mode. Queries, TF-IDF and keywords use it: one reading of the text.
 - ``index_tokens(text)``: precise mode plus every dictionary word and every character inside a
   longer token, so a document that says 成渝地区双城经济圈 is also found by 双城经济圈, 成渝 or 渝.
+- ``tag(text)``: words with their part of speech (jieba.posseg), for reading a text once, such as
+  finding the officials' names (flag ``nr``) in a conference report.
 
 Tokens are normalised (lower case, punctuation removed: 西部（重庆）科学城 → 西部重庆科学城) so that
 both database engines' own tokenizers see one token per jieba token.
@@ -32,6 +34,7 @@ STOP_WORDS_FILE = DATA_DIR / "stopwords.txt"
 
 _lock = threading.Lock()
 _tokenizer = None
+_tagger = None
 
 # Anything that is not a letter or digit (CJK ideographs are letters) splits tokens.
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -73,7 +76,7 @@ def _cache_dir():
         base = Path(settings.DATA_DIR)
     except (ImproperlyConfigured, AttributeError):
         # Warmed up before Django's settings (e.g. gunicorn's on_starting): the project's var/.
-        base = Path(__file__).resolve().parent.parent / "var"
+        base = Path(__file__).resolve().parents[2] / "var"
     path = base / "cache"
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -107,6 +110,39 @@ def _get_tokenizer():
             )
             _tokenizer = tokenizer
     return _tokenizer
+
+
+def _get_tagger():
+    global _tagger
+    tokenizer = _get_tokenizer()
+    if _tagger is None:
+        with _lock:
+            if _tagger is None:
+                from jieba import posseg
+
+                _tagger = posseg.POSTokenizer(tokenizer)
+    return _tagger
+
+
+def tag(text):
+    """The words of ``text`` with their part-of-speech flags: [(word, flag)], punctuation included.
+
+    Unlike ``tokenize`` the words are as written (not normalised), and HMM guessing is on: a
+    person's name is rarely in the dictionary, and guessing it (陈元春 → ``nr``) is the point here,
+    while query and document need not agree on it. The domain terms of the user dictionary stay
+    whole (flag ``x``, jieba's flag for a word it has no tag for).
+    """
+    if not text:
+        return []
+    tagger = _get_tagger()
+    pieces = _SPECIAL_TERMS_RE.split(text) if _SPECIAL_TERMS_RE else [text]
+    tagged = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            tagged.append((piece, "x"))
+        elif piece:
+            tagged.extend((pair.word, pair.flag) for pair in tagger.cut(piece, HMM=True))
+    return tagged
 
 
 def normalize(token):

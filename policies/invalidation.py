@@ -1,0 +1,50 @@
+"""Derived data brought in step after a write: search documents, fitted suggestions, cached pages.
+
+Every write path calls one of these itself (the services, the admin's save and delete hooks,
+``load_conference``); no model signal does it. Each runs once the transaction commits, so that
+jieba's work and the cache bump see the committed rows, and a rolled-back write changes nothing.
+Outside a transaction ``on_commit`` runs at once.
+
+    commitments_changed(ids)   their text or the names they carry changed: re-index, refit, stale pages
+    tasks_changed()            key tasks or curated links changed: refit suggestions, stale pages
+    pages_changed()            progress or any other shown data changed: stale pages
+    everything_changed()       bulk loads: rebuild the index now, refit and stale pages after the commit
+
+A write that goes around all of them (``QuerySet.update()`` from a shell) leaves pages stale for at
+most ``TRACKER_PAGE_CACHE_SECONDS`` and the index until ``manage.py rebuild_search_index``.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from . import search
+from .cache import bump_data_version
+
+
+def commitments_changed(ids, *, using=DEFAULT_DB_ALIAS):
+    """``ids``: commitment ids, or a lazy queryset of them evaluated after the commit."""
+
+    def after_commit():
+        search.index_commitments(ids, using=using)
+        search.forget_fitted()
+        bump_data_version(using=using)
+
+    transaction.on_commit(after_commit, using=using)
+
+
+def tasks_changed(*, using=DEFAULT_DB_ALIAS):
+    def after_commit():
+        search.forget_fitted()
+        bump_data_version(using=using)
+
+    transaction.on_commit(after_commit, using=using)
+
+
+def pages_changed(*, using=DEFAULT_DB_ALIAS):
+    transaction.on_commit(lambda: bump_data_version(using=using), using=using)
+
+
+def everything_changed(*, using=DEFAULT_DB_ALIAS):
+    """For a command that loaded many rows: the index is rebuilt inside its transaction, so the
+    data and their documents commit (or roll back) together."""
+    search.rebuild_index(using=using)
+    tasks_changed(using=using)

@@ -1,0 +1,59 @@
+"""The search wing: everything made of jieba's words, behind this one interface.
+
+The rest of the project (views, filters, admin, template tags, commands, services) imports from
+``policies.search`` only, never from its submodules:
+
+Searching (``querying``, ``highlighting``)
+    search_commitments(queryset, query) -> queryset, ranked, annotated ``search_rank``
+    admin_search(queryset, term) -> (queryset, may_have_duplicates), for ``get_search_results``
+    query_terms(query) -> the words to highlight
+    highlight(text, terms) -> safe HTML with <mark>; highlight_parts(text, terms) -> [(piece, is_match)]
+
+The index (``indexing``): derived data, written only when asked
+    index_commitments(ids, using=...) ; rebuild_index(using=...) -> count
+
+Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
+    suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
+    keywords_for_organization(organization, n) ; keywords_for_task(task, n)
+    evaluate_leave_one_out() ; forget_fitted()   (after this process changes what they are fitted on)
+
+Words (``segmentation``, the only module that imports jieba)
+    tokenize(text) ; index_tokens(text) ; normalize(token) ; tag(text) -> [(word, flag)]
+    warm_up() ; is_loaded() ; user_terms()
+
+Nothing here writes on a model save: ``policies.invalidation`` calls the indexing and
+``forget_fitted`` after the writes that need them have committed.
+"""
+
+from .evaluation import evaluate_leave_one_out
+from .highlighting import highlight, highlight_parts
+from .indexing import index_commitments, rebuild_index
+from .keywords import keywords_for_organization, keywords_for_task
+from .querying import admin_search, query_terms, search_commitments
+from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
+from .suggestions import Suggestion, suggest_for_commitment, suggest_tasks
+from .tfidf import forget_fitted
+
+__all__ = [
+    "Suggestion",
+    "admin_search",
+    "evaluate_leave_one_out",
+    "forget_fitted",
+    "highlight",
+    "highlight_parts",
+    "index_commitments",
+    "index_tokens",
+    "is_loaded",
+    "keywords_for_organization",
+    "keywords_for_task",
+    "normalize",
+    "query_terms",
+    "rebuild_index",
+    "search_commitments",
+    "suggest_for_commitment",
+    "suggest_tasks",
+    "tag",
+    "tokenize",
+    "user_terms",
+    "warm_up",
+]

@@ -1,0 +1,91 @@
+"""Querying the full-text index on the database's own engine.
+
+``search_commitments(queryset, query)`` filters to commitments containing every word of the query,
+annotates ``search_rank`` (higher is better) and orders by it; ``admin_search`` adapts it to
+``ModelAdmin.get_search_results``; ``query_terms(query)`` are the words a page should highlight.
+
+On SQLite an FTS5 table over ``SearchDocument``, kept in step by triggers, ranks with BM25 (summary
+weighs 10, body 1); on PostgreSQL a GIN index over ``setweight(summary, 'A') || setweight(body, 'B')``
+ranks with ts_rank. Both are created by migration 0003_search_index.
+"""
+
+from django.db import connection, models
+from django.db.models import F, Value
+
+from . import segmentation
+
+# Stay textually in step with the GIN index of migration 0003_search_index so the planner uses it.
+PG_VECTOR_SQL = (
+    "(setweight(to_tsvector('simple'::regconfig, {summary}), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, {body}), 'B'))"
+)
+
+
+def query_terms(query):
+    """The words of ``query`` that search matches (all of them, in order, without repeats)."""
+    return list(dict.fromkeys(segmentation.tokenize(query or "")))
+
+
+def search_commitments(queryset, query):
+    """``queryset`` narrowed to commitments containing every word of ``query``, best first.
+
+    Annotates ``search_rank`` (higher is better; comparable within one query only). A query with no
+    meaningful word (only stop words, punctuation or spaces) matches nothing.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, terms)
+    return _search_sqlite(queryset, terms)
+
+
+def admin_search(queryset, term):
+    """For ``ModelAdmin.get_search_results``: returns ``(queryset, may_have_duplicates)``."""
+    if not (term or "").strip():
+        return queryset, False
+    return search_commitments(queryset, term), False
+
+
+def _search_sqlite(queryset, terms):
+    # Each term quoted: FTS5 reads a bare word such as AND/OR/NOT as an operator.
+    match = " ".join(f'"{term}"' for term in terms)
+    return (
+        queryset.filter(search_index_entry__match=match)
+        # FTS5's rank is BM25 negated (lower is better); flip it so both engines sort the same way.
+        .annotate(search_rank=Value(0.0) - F("search_index_entry__rank"))
+        .order_by("-search_rank", "pk")
+    )
+
+
+class _DocumentVector(models.Expression):
+    """The weighted tsvector of a commitment's SearchDocument, exactly as the GIN index spells it."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.summary = F("search_document__summary").resolve_expression(query, allow_joins, reuse, summarize)
+        clone.body = F("search_document__body").resolve_expression(query, allow_joins, reuse, summarize)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        summary, summary_params = compiler.compile(self.summary)
+        body, body_params = compiler.compile(self.body)
+        return PG_VECTOR_SQL.format(summary=summary, body=body), [*summary_params, *body_params]
+
+
+def _search_postgresql(queryset, terms):
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    # plainto_tsquery ANDs the words; the terms are letters and digits only, so nothing is an operator.
+    ts_query = SearchQuery(" ".join(terms), config="simple", search_type="plain")
+    return (
+        queryset.alias(search_vector=_DocumentVector())
+        .filter(search_vector=ts_query)
+        .annotate(search_rank=SearchRank(_DocumentVector(), ts_query))
+        .order_by("-search_rank", "pk")
+    )

@@ -1,0 +1,74 @@
+"""TF-IDF over jieba's words, and the per-process cache of what is fitted with it.
+
+Vectors are sublinear TF × IDF, L2-normalised dicts; ``cosine`` compares two of them. Fitted
+models (task profiles, the corpus IDF for keywords) are cached per process under a fingerprint of
+the rows they were fitted on: small aggregate queries notice another process's inserts and
+deletes; ``forget_fitted()`` (called by ``policies.invalidation`` after this process's writes) also
+catches edits that change only a text. An edit by another process that changes only a text is
+picked up at the next such change or on restart; it moves IDF weights very little.
+"""
+
+import math
+import threading
+from collections import Counter
+
+
+class TfIdf:
+    """IDF from a list of token lists; vectors are sublinear TF × IDF, L2-normalised dicts."""
+
+    def __init__(self, documents):
+        self.size = len(documents)
+        self.df = Counter()
+        for tokens in documents:
+            self.df.update(set(tokens))
+
+    def idf(self, token):
+        # Smoothed so that a word absent from the corpus still counts (as the rarest).
+        return math.log((1 + self.size) / (1 + self.df.get(token, 0))) + 1.0
+
+    def weights(self, tokens):
+        counts = Counter(tokens)
+        return {t: (1.0 + math.log(c)) * self.idf(t) for t, c in counts.items()}
+
+    def vector(self, tokens):
+        return normalised(self.weights(tokens))
+
+
+def normalised(weights):
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
+
+
+def add(target, vector, factor=1.0):
+    for t, w in vector.items():
+        target[t] = target.get(t, 0.0) + factor * w
+
+
+def cosine(a, b):
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+
+_cache_lock = threading.Lock()
+_cache = {}
+
+
+def cached(name, build, fingerprint):
+    key = fingerprint()
+    with _cache_lock:
+        hit = _cache.get(name)
+        if hit and hit[0] == key:
+            return hit[1]
+    value = build()
+    with _cache_lock:
+        _cache[name] = (key, value)
+    return value
+
+
+def forget_fitted():
+    """Forget every fitted model: ``policies.invalidation`` calls it after this process changed
+    what they are fitted on."""
+    with _cache_lock:
+        _cache.clear()
