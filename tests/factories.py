@@ -23,6 +23,15 @@ from policies.models import (
 _seq = itertools.count(1)
 
 
+def shipped_commitment_count():
+    """How many commitments fixtures/conference-2020.json holds, for tests that add to the shipped data."""
+    import json
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "conference-2020.json"
+    return sum(row["model"] == "policies.commitment" for row in json.loads(fixture.read_text("utf-8")))
+
+
 def load_conference():
     """The shipped conference data, loaded the way `make run` loads it."""
     call_command("load_conference", verbosity=0)
