@@ -107,6 +107,7 @@ def server_env(path, cached, data_dir, timeout=30, workers=2):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SSL_REDIRECT="0",  # loopback HTTP, no proxy in front
         DATABASE_URL=f"sqlite:///{path}",
         TRACKER_DATA_DIR=str(data_dir),
         TRACKER_DEMO_DATA="1",

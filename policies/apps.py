@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 
 
@@ -6,3 +7,13 @@ class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = "承诺跟踪"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import security  # noqa: F401  (registers the static files check)
+
+
+class LoginLockoutConfig(axes_apps.AppConfig):
+    """django-axes, named in Chinese in the admin's list of apps (INSTALLED_APPS names this class)."""
+
+    default = False  # PoliciesConfig stays the one Django picks for "policies"
+    verbose_name = "登录保护"

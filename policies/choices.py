@@ -85,3 +85,16 @@ LIGHT_COLOURS = {
 
 # The CSS class prefix of each coloured vocabulary: ``status-behind``, ``light-red``.
 COLOURED = {"status": (Status, STATUS_COLOURS), "light": (Light, LIGHT_COLOURS)}
+# The colours as CSS, written to this file by `manage.py write_vocabulary_css` (a test checks it is current):
+# a static file rather than an inline <style>, which the Content-Security-Policy refuses.
+STYLESHEET = "static/css/vocabulary.css"
+
+
+def stylesheet():
+    """Each status and light class with its colour as ``--tone``, which site.css uses for text, fills and borders."""
+    rules = [
+        f".{prefix}-{value}{{--tone:{colours[value]}}}"
+        for prefix, (choices, colours) in COLOURED.items()
+        for value in choices
+    ]
+    return "/* Generated from policies/choices.py by `manage.py write_vocabulary_css`: edit there. */\n" + "\n".join(rules) + "\n"

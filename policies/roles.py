@@ -34,6 +34,8 @@ ROLE_PERMISSIONS = {
         "conference": _ALL,
         # Who reports for which organization is decided with the accounts, by a superuser.
         "reporter": ("view",),
+        # Login lockouts (django-axes): deleting an account's attempts unlocks it.
+        "axes.accessattempt": ("view", "delete"),
     },
     REPORTER_GROUP: {
         "commitment": ("view",),
@@ -56,11 +58,19 @@ def ensure_roles():
 
     # Permissions are normally created after migrate; make sure they exist even on a fresh flush.
     create_permissions(apps.get_app_config("policies"), verbosity=0)
+    create_permissions(apps.get_app_config("axes"), verbosity=0)
     groups = {}
     for name, by_model in ROLE_PERMISSIONS.items():
-        codenames = [f"{action}_{model}" for model, actions in by_model.items() for action in actions]
-        permissions = list(Permission.objects.filter(content_type__app_label="policies", codename__in=codenames))
-        missing = set(codenames) - {p.codename for p in permissions}
+        # A model is named "model" (this app) or "app_label.model".
+        wanted = {
+            (app_label or "policies", f"{action}_{model}")
+            for key, actions in by_model.items()
+            for app_label, _, model in [key.rpartition(".")]
+            for action in actions
+        }
+        candidates = Permission.objects.filter(codename__in={codename for _, codename in wanted})
+        permissions = [p for p in candidates.select_related("content_type") if (p.content_type.app_label, p.codename) in wanted]
+        missing = {codename for _, codename in wanted} - {p.codename for p in permissions}
         if missing:
             raise LookupError(f"未找到权限：{', '.join(sorted(missing))}")
         group, _ = Group.objects.get_or_create(name=name)

@@ -5,6 +5,8 @@ the fitted suggestions, the cached public pages are brought in step after it com
 in model signals.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery, Value
@@ -286,3 +288,45 @@ def accept_suggestion(*, commitment, task):
     link.save()
     invalidation.tasks_changed()
     return link
+
+
+# Deleting a commitment deletes its task links by cascade, each with a deletion record of its own,
+# written in the same delete just before the commitment's. Links removed by staff earlier carry
+# older deletion records and stay removed.
+CASCADE_WINDOW = timedelta(seconds=5)
+
+
+@transaction.atomic
+def restore_commitment(*, commitment_id, reviewer):
+    """Bring back a deleted commitment as it was when deleted, with the task links deleted with it.
+
+    Its progress updates come back one by one with ``restore_update`` (a commitment with updates
+    cannot be deleted before them). Links to a key task that no longer exists are left out.
+    """
+    _require_reviewer(reviewer)
+    last = Commitment.history.filter(id=commitment_id).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-":
+        raise ValidationError("没有找到可恢复的已删除承诺事项。")
+    commitment = last.instance
+    commitment.full_clean(validate_unique=False)
+    commitment._history_user = reviewer
+    commitment.save(force_insert=True)
+
+    deleted_links = TaskLink.history.filter(
+        commitment_id=commitment_id,
+        history_type="-",
+        history_date__gt=last.history_date - CASCADE_WINDOW,
+        history_date__lte=last.history_date,
+    ).order_by("history_date", "history_id")
+    existing_tasks = set(KeyTask.objects.filter(pk__in=[h.task_id for h in deleted_links]).values_list("pk", flat=True))
+    links = []
+    for record in deleted_links:
+        if record.task_id not in existing_tasks or TaskLink.objects.filter(pk=record.id).exists():
+            continue
+        link = record.instance
+        link._history_user = reviewer
+        link.save(force_insert=True)
+        links.append(link)
+    _refresh([commitment.pk])
+    invalidation.commitments_changed([commitment.pk])
+    return commitment, links

@@ -1,12 +1,13 @@
 """Public pages."""
 
 from django import forms
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from . import search
@@ -16,19 +17,30 @@ from .models import Commitment, KeyTask, Official, Organization, Source
 from .selectors import dashboard_stats, source_paragraphs, task_choices
 
 
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness: answers without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
+def readyz(request):
+    """Readiness: the database answers (one query)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @cache_public_page
-@require_GET
+@require_safe
 def home(request):
     return render(request, "policies/dashboard.html", dashboard_stats())
 
 
-@method_decorator([cache_public_page, require_GET], name="dispatch")
+@method_decorator([cache_public_page, require_safe], name="dispatch")
 class CommitmentListView(FilterView):
     filterset_class = CommitmentFilter
     template_name = "policies/commitment_list.html"
@@ -71,7 +83,7 @@ def _dress_filter_form(form):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
     updates = commitment.updates.for_timeline()
@@ -79,7 +91,7 @@ def commitment_detail(request, pk):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
     marks = Commitment.objects.filter(statement__source=source).only("pk", "span_start", "span_end", "summary")
@@ -88,7 +100,7 @@ def source_detail(request, slug):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def task_detail(request, code):
     # Codes are unique per conference; with several conferences the latest one's task is meant.
     task = (
@@ -117,7 +129,7 @@ def task_detail(request, code):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
     commitments = organization.commitments.all()
@@ -136,7 +148,7 @@ def organization_detail(request, pk):
 
 
 @cache_public_page
-@require_GET
+@require_safe
 def official_detail(request, pk):
     official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)
     commitments = Commitment.objects.filter(statement__official=official)

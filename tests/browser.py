@@ -1,10 +1,14 @@
 """One live server and one Debian Chromium per browser test class, driven by Playwright."""
 
+import os
 from pathlib import Path
 
+import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import sync_playwright
 
+# Debian's chromium by default; bin/ensure-test-deps checks the same path before `make test` starts.
+CHROMIUM = os.environ.get("TRACKER_CHROMIUM") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -20,9 +24,20 @@ class BrowserTestCase(StaticLiveServerTestCase):
         super().setUpClass()
         ARTIFACTS.mkdir(exist_ok=True)
         cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
+        try:
+            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:
+            # Without a browser no browser test can run: stop the run with one line instead of an error
+            # per test. Playwright is stopped first, or every later sync_playwright() would fail with
+            # "Sync API inside the asyncio loop" and hide the cause.
+            cls.playwright.stop()
+            super().tearDownClass()
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            pytest.exit(
+                f"Chromium at {CHROMIUM} did not start ({first_line}); run bin/ensure-test-deps "
+                "or set TRACKER_CHROMIUM to a Chromium binary.",
+                returncode=1,
+            )
 
     def setUp(self):
         super().setUp()

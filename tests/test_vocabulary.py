@@ -4,12 +4,13 @@ admin's list filters select the same commitments as the public list's."""
 import datetime
 import re
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from policies.choices import LIGHT_COLOURS, STATUS_COLOURS, Light, OrganizationKind, Status
+from policies.choices import LIGHT_COLOURS, STATUS_COLOURS, STYLESHEET, Light, OrganizationKind, Status, stylesheet
 from policies.roles import ensure_roles
 
 from .factories import make_commitment, make_organization, make_reviewer, make_task
@@ -101,14 +102,19 @@ class LightLooksTheSameEverywhereTests(_Lights):
                 # The public row: the label in the class that the page's styles colour.
                 dot = '<span class="dot" aria-hidden="true"></span>'
                 self.assertIn(f'<span class="light light-{light}">{dot}{light.label}</span>', public)
-                self.assertIn(f".light-{light}{{--tone:{colour}}}", public)
+                self.assertIn(f".light-{light}{{--tone:{colour}}}", stylesheet())
                 # The admin's list column: the same label after a dot of the same colour.
                 self.assertIn(f'<span style="color:{colour}">●</span> {light.label}', admin)
 
     def test_a_status_badge_shows_the_status_label_in_its_coloured_class(self):
         public = self.public_html()
         self.assertIn(f'<span class="badge status-completed">{Status.COMPLETED.label}</span>', public)
-        self.assertIn(f".status-completed{{--tone:{STATUS_COLOURS[Status.COMPLETED]}}}", public)
+        self.assertIn(f".status-completed{{--tone:{STATUS_COLOURS[Status.COMPLETED]}}}", stylesheet())
+
+    def test_pages_link_the_generated_stylesheet_and_it_is_current(self):
+        self.assertIn('<link rel="stylesheet" href="/static/css/vocabulary.css">', self.public_html())
+        current = (settings.BASE_DIR / STYLESHEET).read_text(encoding="utf-8")
+        self.assertEqual(current, stylesheet(), "run `manage.py write_vocabulary_css` after changing a colour")
 
 
 class AdminFiltersAreThePublicFiltersTests(_Lights):

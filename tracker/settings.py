@@ -5,9 +5,11 @@ Nothing is needed for local use: debug on, a SQLite file under var/. In producti
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,10 +67,13 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "simple_history",
+    "policies.apps.LoginLockoutConfig",  # django-axes
+    "csp",
     "policies",
 ]
 
 MIDDLEWARE = [
+    "policies.security.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +85,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "policies.demo_banner.DemoDataHeaderMiddleware",
+    "policies.security.ContentSecurityPolicyMiddleware",
+    "policies.security.PermissionsPolicyMiddleware",
+    # Last: turns a locked-out login into the lockout page (policies.security.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -119,7 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -132,7 +141,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -145,6 +154,24 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Only staff have sessions. A working day at most, and none left behind in a shared office's browser.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, that account or address is refused for the cool-off time. Reviewers see and lift lockouts
+# in the admin (登录尝试: deleting an attempt unlocks). The first backend refuses locked-out logins.
+AUTHENTICATION_BACKENDS = ["policies.security.LoginLockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRACKER_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "policies.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "policies.security.client_ip"
+AXES_VERBOSE = False
+# Chinese that installed packages lack: django-axes's admin pages, Django 5.2's reworded password-length error.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -159,10 +186,50 @@ WARNING_DUE_SOON_DAYS = env_int("WARNING_DUE_SOON_DAYS", 30)
 WARNING_DUE_SOON_PERCENT = env_int("WARNING_DUE_SOON_PERCENT", 80)
 WARNING_STALE_DAYS = env_int("WARNING_STALE_DAYS", 90)
 
+# Behind a reverse proxy that terminates HTTPS (README, "Deploying"). The proxy must set
+# X-Forwarded-Proto itself, overwriting what the client sent; otherwise leave this off.
+if env_bool("DJANGO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Needed only when the proxy does not pass the Host header on: e.g. https://tracker.example.cn
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # The proxy's and the load balancer's probes speak plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload asks browsers to hard-code HTTPS for the whole domain, for months, on a public list:
+    # the operator's decision (DJANGO_HSTS_PRELOAD=1), not a default.
+    "security.W021",
+]
+
+# Content-Security-Policy (django-csp 4): scripts and style sheets only from this site, no inline
+# script anywhere. Inline style *attributes* are allowed: the progress bars and the keyword cloud set
+# widths and sizes from data in style="". The admin also gets inline <style> elements, see
+# policies.security.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("policies.api")),
     path("", include("policies.urls")),

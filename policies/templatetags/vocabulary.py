@@ -1,17 +1,17 @@
 """{% load vocabulary %}: the choices' labels and colours on the public pages, from ``policies.choices``.
 
 {% light_badge commitment.light %} and {% status_badge commitment.status %} print a choice's label
-in its CSS class; {% vocabulary_styles %} (once, in base.html) gives each class its colour as
-``--tone``, which site.css uses for text, fills and borders alike.
+in its CSS class; static/css/vocabulary.css (generated from policies/choices.py) gives each class
+its colour as ``--tone``, which site.css uses for text, fills and borders alike.
 {{ organization|commitments_url }} is the public list filtered to that organization.
 """
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from ..choices import COLOURED, Light, Status
+from ..choices import Light, Status
 from ..filters import organization_parameter
 
 register = template.Library()
@@ -25,14 +25,6 @@ def light_badge(light):
 @register.simple_tag
 def status_badge(status):
     return format_html('<span class="badge status-{}">{}</span>', status, Status(status).label)
-
-
-@register.simple_tag
-def vocabulary_styles():
-    rules = [
-        (f"{prefix}-{value}", colours[value]) for prefix, (choices, colours) in COLOURED.items() for value in choices
-    ]
-    return format_html("<style>{}</style>", format_html_join("", ".{}{{--tone:{}}}", rules))
 
 
 @register.filter
