@@ -10,7 +10,15 @@ from policies import passages
 from policies.models import Commitment, Conference, KeyTask, Source, Statement
 from policies.roles import ensure_roles
 
-from .factories import make_conference, make_official, make_organization, make_reviewer, make_source
+from .factories import (
+    make_conference,
+    make_official,
+    make_organization,
+    make_reporter,
+    make_reviewer,
+    make_source,
+    make_task,
+)
 
 # As a newspaper column is typed: hard line breaks inside sentences, a space left at a line end.
 PAGE = (
@@ -51,6 +59,17 @@ class PassageAdminTests(TestCase):
                 response = self.client.get(f"/admin/policies/{model}/add/")
                 self.assertContains(response, f'name="{words}"')
                 self.assertNotContains(response, 'name="span_start"')
+                self.assertContains(response, "起始位置")
+
+    def test_a_reporter_sees_statement_and_key_task_pages_read_only(self):
+        task = make_task(source=self.source, title="推进城市更新 加快老旧小区改造")
+        self.client.force_login(make_reporter(organization=self.official.organization))
+        for url in (f"/admin/policies/statement/{self.statement.pk}/change/",
+                    f"/admin/policies/keytask/{task.pk}/change/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotContains(response, 'name="occurrence"')
                 self.assertContains(response, "起始位置")
 
     def test_statement_pasted_with_line_breaks_is_found_and_stored_as_the_flat_slice(self):
