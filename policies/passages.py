@@ -16,6 +16,18 @@ CONTEXT = 12  # characters of context shown on each side of an occurrence
 _SPACE = r"\s*"
 
 
+# The numbering a report may print before a heading: "一、", "（三）", "2." …
+_LIST_MARKER = re.compile(r"(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百\d]+[、.．])\s*")
+
+
+def begins_with_title(passage, title):
+    """Whether a key task's passage starts with its title, after the heading's number if it has one."""
+    if passage.startswith(title):
+        return True
+    marker = _LIST_MARKER.match(passage)
+    return bool(marker) and passage[marker.end() :].startswith(title)
+
+
 class PassageNotFound(ValueError):
     """The pasted text is empty or does not occur in the text searched; the message says which."""
 

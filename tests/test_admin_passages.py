@@ -243,6 +243,14 @@ class FindPassageTests(SimpleTestCase):
         [found] = passages.find_passage(self.FLAT, "建设园区", start=10, end=len(self.FLAT))
         self.assertEqual(found.start, 13)
 
+    def test_a_key_task_passage_may_start_with_its_heading_number(self):
+        for passage in ("扩大有效投资", "一、扩大有效投资", "（二）扩大有效投资 说明", "3. 扩大有效投资"):
+            with self.subTest(passage=passage):
+                self.assertTrue(passages.begins_with_title(passage, "扩大有效投资"))
+        for passage in ("效投资", "以及扩大有效投资", "一扩大有效投资"):
+            with self.subTest(passage=passage):
+                self.assertFalse(passages.begins_with_title(passage, "扩大有效投资"))
+
     def test_empty_or_missing_paste_is_a_clear_error(self):
         for pasted in ("", " \n\u3000", None):
             with self.assertRaisesMessage(passages.PassageNotFound, "请粘贴或输入原文中的文字。"):

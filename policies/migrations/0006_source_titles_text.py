@@ -31,7 +31,7 @@ def lines_to_lists(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0004_indexes_for_listing_filters_and_sorts"),
+        ("policies", "0005_import_drafts"),
     ]
 
     operations = [
