@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
 
-MIGRATION = ("policies", "0006_source_titles_text")
+MIGRATION = ("policies", "0008_source_titles_text")
 
 
 class SourceTitlesMigrationTests(TransactionTestCase):

@@ -31,7 +31,7 @@ def lines_to_lists(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0005_import_drafts"),
+        ("policies", "0007_milestones"),
     ]
 
     operations = [
