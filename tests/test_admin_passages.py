@@ -28,7 +28,7 @@ PAGE = (
     "，推进城市更新。\n\n"
     "一、推进城市更新 加快老旧小区改造\n"
 )
-INLINES = {f"{prefix}-{key}": 0 for prefix in ("links", "links-2", "updates")
+INLINES = {f"{prefix}-{key}": 0 for prefix in ("links", "links-2", "milestones", "updates", "reminders")
            for key in ("TOTAL_FORMS", "INITIAL_FORMS")}
 
 
