@@ -38,7 +38,7 @@ def mark_unreported_backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0007_milestones'),
+        ('policies', '0008_source_titles_text'),
     ]
 
     operations = [
