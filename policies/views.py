@@ -1,6 +1,7 @@
 """Public pages."""
 
 from django import forms
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -34,6 +35,17 @@ def readyz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page's <link rel="icon"> says:
+    the site's SVG icon (browsers go by the Content-Type, not by the name)."""
+    path = finders.find("favicon.svg")
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @cache_public_page
 @require_safe
 def home(request):
@@ -59,6 +71,7 @@ class CommitmentListView(FilterView):
         form = self.filterset.form
         query = form.cleaned_data.get("q") if form.is_valid() else ""
         context["search_terms"] = search.query_terms(query) if query else []
+        context["query"] = query
         return context
 
     def get_filterset(self, filterset_class):

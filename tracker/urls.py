@@ -11,6 +11,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/login/", workbench_views.login, name="staff_login"),
     path("admin/", admin.site.urls),
     path("workbench/", include("policies.workbench.urls")),
