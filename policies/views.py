@@ -90,6 +90,9 @@ class CommitmentListView(FilterView):
 def _dress_filter_form(form):
     """Friendlier widgets for the page; the FilterSet itself stays the API's."""
     for name, field in form.fields.items():
+        # The help texts explain ids to API users; the page's menus need none, and a field with help
+        # text points aria-describedby at it whether or not the page prints it.
+        field.help_text = ""
         if isinstance(field, forms.ModelChoiceField):
             field.empty_label = "全部"
         elif isinstance(field, forms.ChoiceField) and name != "sort":
