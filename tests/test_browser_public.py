@@ -30,8 +30,10 @@ class PublicPagesInTheBrowserTests(BrowserTestCase):
         jiangbei = Organization.objects.get(name="江北区")
         self.assertIn(f"district={jiangbei.pk}", self.page.url)
         self.assertEqual(self.shown_organizations(), {"江北区"})
-        self.assertEqual(self.page.locator(".commitment").count(), Commitment.objects.filter(organization=jiangbei).count())
-        self.assertIn("共 6 项", self.page.locator(".result-count").inner_text())
+        count = Commitment.objects.filter(organization=jiangbei).count()
+        self.assertGreater(count, 1)
+        self.assertEqual(self.page.locator(".commitment").count(), count)
+        self.assertIn(f"共 {count} 项", self.page.locator(".result-count").inner_text())
         self.page.screenshot(path=ARTIFACTS / "list-district-jiangbei.png", full_page=True)
 
     def test_filter_by_department_shows_only_its_commitments(self):

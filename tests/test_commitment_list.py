@@ -38,8 +38,9 @@ class CommitmentListFilterTests(TestCase):
         response = self.get(district=self.jiangbei.pk)
         expected = set(Commitment.objects.filter(organization=self.jiangbei).values_list("pk", flat=True))
         self.assertEqual(set(shown_ids(response)), expected)
-        self.assertEqual(response.context["paginator"].count, 6)
-        self.assertContains(response, "共 <strong>6</strong> 项")
+        self.assertGreater(len(expected), 1)
+        self.assertEqual(response.context["paginator"].count, len(expected))
+        self.assertContains(response, f"共 <strong>{len(expected)}</strong> 项")
 
     def test_district_covers_counties_and_refuses_departments(self):
         self.assertEqual(self.get(district=self.yunyang.pk).context["paginator"].count, 3)

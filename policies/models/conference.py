@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..choices import TaskOrigin
+from ..passages import begins_with_title
 from ..querysets import KeyTaskQuerySet
 from .base import SpanMixin, _in_choices, _span_is_valid
 
@@ -46,7 +47,7 @@ class Source(models.Model):
     slug = models.SlugField("标识", max_length=100)
     publisher = models.CharField("刊发媒体", max_length=100)
     published_on = models.DateField("刊发日期")
-    titles = models.JSONField("标题", default=list, help_text="本版各篇文章的标题，按版面顺序。")
+    titles = models.TextField("标题", blank=True, help_text="本版各篇文章的标题，按版面顺序，每行一个。")
     text = models.TextField("原文", help_text="逐字原文，保留版面换行。")
 
     objects = SourceManager()
@@ -62,6 +63,9 @@ class Source(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["policies.conference"]
+
+    def title_lines(self):
+        return [line.strip() for line in self.titles.splitlines() if line.strip()]
 
     @property
     def flat_text(self):
@@ -113,6 +117,17 @@ class KeyTask(SpanMixin, models.Model):
     def clean(self):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "重点任务只有两级：上级任务本身不能再有上级。"})
+        # A key task's span covers the item as printed: its title (after the heading's number, if
+        # the report prints one: "一、"), then any text printed under it. The title must be where the
+        # passage begins, verbatim.
+        flat_text = self._flat_text_or_none()
+        if flat_text is not None and self.title and self.span_start is not None and self.span_end is not None:
+            passage = flat_text[self.span_start : self.span_end]
+            if self.span_end > len(flat_text) or not begins_with_title(passage, self.title):
+                raise ValidationError({"title": (
+                    f"标题“{self.title}”不是来源原文第 {self.span_start}–{self.span_end} 字的开头："
+                    f"该位置的原文是“{passage}”。请粘贴原文，由系统查找位置。"
+                )})
 
     def get_absolute_url(self):
         return reverse("policies:task", args=[self.code])
