@@ -82,7 +82,7 @@ def _is_cacheable_response(request, response):
 
 
 def cache_public_page(view):
-    """Serve a public GET page from the cache, keyed by full path (and Accept) and the data version.
+    """Serve a public GET page from the cache, keyed by full path (and Accept, and language) and the data version.
 
     Works for plain views and for DRF views, whose responses render after the view returns.
     Adds ``X-Page-Cache: hit|miss`` so that the benchmark and curious admins can tell.
