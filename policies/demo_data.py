@@ -337,7 +337,7 @@ def _commitments(context, rows, statement_id, org_id, quotes, position, year, pu
             due = mid_year
         rows["commitments"].append(
             (commitment_id, statement_id, org_id, number, quote, picked[0][0][:200], values.day(due),
-             "演示数据：完成时限为程序随机生成。", position, position + len(quote), Status.NOT_STARTED, 0, None)
+             "演示数据：完成时限为程序随机生成。", position, position + len(quote), Status.NOT_REPORTED, 0, None)
         )
         position += len(quote) + 1
         for task_id in sorted({t for _, tasks in picked[:1] for t in tasks} | {rng.choice(picked[-1][1])}):

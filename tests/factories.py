@@ -38,8 +38,11 @@ def load_conference():
 
 
 def make_conference(**kwargs):
+    n = next(_seq)
     kwargs.setdefault("name", "测试经济工作会议")
-    kwargs.setdefault("city", f"测试市{next(_seq)}")
+    kwargs.setdefault("city", f"测试市{n}")
+    # Many test conferences share a date; the real default slug (the date) would clash.
+    kwargs.setdefault("slug", f"conference-{n}")
     kwargs.setdefault("held_on", datetime.date(2020, 12, 29))
     return Conference.objects.create(**kwargs)
 
@@ -229,9 +232,12 @@ def make_world(*, progress=True, **kwargs):
                                              title=item, span_start=start, span_end=start + len(item))
     organizations, officials, statements, commitments = {}, [], [], []
     for s, (org_name, kind, name, title, clauses) in enumerate(WORLD_STATEMENTS):
-        organization = organizations.get(org_name) or make_organization(name=org_name, kind=kind)
+        # Organizations and officials are shared across conferences: a second world reuses them.
+        organization = (organizations.get(org_name) or Organization.objects.filter(name=org_name).first()
+                        or make_organization(name=org_name, kind=kind))
         organizations[org_name] = organization
-        official = make_official(organization=organization, name=name, title=title)
+        official = (Official.objects.filter(organization=organization, name=name).first()
+                    or make_official(organization=organization, name=name, title=title))
         text = f"明年将{'，'.join(clauses)}。"
         start = flat.index(text)
         statement = make_statement(official=official, source=source, text=text, span_start=start,
@@ -252,6 +258,6 @@ def make_world(*, progress=True, **kwargs):
                     author=author, note="按计划推进")
         for statement in statements
     ]
-    refresh_progress()
+    refresh_progress(commitments=Commitment.objects.filter(pk__in=[c.pk for c in commitments]))
     return SimpleNamespace(conference=conference, source=source, tasks=tasks, organizations=organizations,
                            officials=officials, statements=statements, commitments=commitments, updates=updates)

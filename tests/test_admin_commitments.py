@@ -41,7 +41,7 @@ class CommitmentAdminTests(TestCase):
                                    status="completed", percent=100, last_update_on=today)
         statement = make_statement(official=make_official(organization=company, name="王某某"), text="打造独一无二的示范园区")
         cls.fresh = make_commitment(statement=statement, summary=FRESH, tasks=[cls.other_task], due_date=later,
-                                    last_update_on=today, quote="打造独一无二的示范园区")
+                                    status="not_started", last_update_on=today, quote="打造独一无二的示范园区")
 
     def setUp(self):
         self.client.force_login(self.reviewer)

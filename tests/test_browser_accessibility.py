@@ -43,6 +43,9 @@ class AxeOnPublicPagesTests(BrowserTestCase):
         commitment = self.world.commitments[0]
         return {
             "dashboard": "/",
+            "conferences": "/conferences/",
+            "conference": self.world.conference.get_absolute_url(),
+            "conference-list": f"{self.world.conference.get_absolute_url()}commitments/",
             "list": "/commitments/",
             "list-searched": "/commitments/?q=数据中心",
             "list-filtered": "/commitments/?status=not_started&kind=district&task=T1",

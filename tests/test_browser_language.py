@@ -17,7 +17,7 @@ class LanguageSwitchTests(BrowserTestCase):
         commitment = self.world.commitments[0]
         self.page.goto(f"{self.live_server_url}{commitment.get_absolute_url()}")
         nav = self.page.get_by_role("navigation", name="主导航")
-        self.assertEqual(nav.get_by_role("link").all_inner_texts(), ["概览", "全部承诺", "数据接口"])
+        self.assertEqual(nav.get_by_role("link").all_inner_texts(), ["概览", "历次会议", "全部承诺", "数据接口"])
 
         self.page.get_by_role("button", name="English").click()
         self.page.wait_for_load_state()
@@ -25,7 +25,7 @@ class LanguageSwitchTests(BrowserTestCase):
         self.assertEqual(self.page.url, f"{self.live_server_url}{commitment.get_absolute_url()}")
         self.assertEqual(self.page.locator("html").get_attribute("lang"), "en")
         nav = self.page.get_by_role("navigation", name="Main navigation")
-        self.assertEqual(nav.get_by_role("link").all_inner_texts(), ["Overview", "All commitments", "API"])
+        self.assertEqual(nav.get_by_role("link").all_inner_texts(), ["Overview", "Conferences", "All commitments", "API"])
         self.assertIn("In progress", self.page.locator(".badge").first.inner_text())
         self.assertEqual(self.page.locator("h1").inner_text(), commitment.summary)
         self.page.set_viewport_size({"width": 360, "height": 800})
@@ -41,7 +41,7 @@ class LanguageSwitchTests(BrowserTestCase):
         self.page.wait_for_load_state()
         self.assertEqual(self.page.locator("html").get_attribute("lang"), "zh-CN")
         self.assertEqual(self.page.get_by_role("navigation", name="主导航").get_by_role("link").all_inner_texts(),
-                         ["概览", "全部承诺", "数据接口"])
+                         ["概览", "历次会议", "全部承诺", "数据接口"])
         self.assertIn("推进中", self.page.locator(".commitment .badge").all_inner_texts())
 
     def test_an_english_browser_gets_english_without_switching(self):

@@ -88,7 +88,7 @@ class PublicPagesInTheBrowserTests(BrowserTestCase):
         jiangbei = Organization.objects.get(name="江北区")
         self.page.set_viewport_size({"width": 360, "height": 800})
         pages = {
-            "list": "/commitments/", "commitment": commitment.get_absolute_url(), "task": "/tasks/T2/",
+            "list": "/commitments/", "commitment": commitment.get_absolute_url(), "task": "/conferences/2020-12-29/tasks/T2/",
             "organization": jiangbei.get_absolute_url(), "source": commitment.source.get_absolute_url(),
             "official": commitment.statement.official.get_absolute_url(),
         }

@@ -155,7 +155,7 @@ class ConferenceFixtureTests(TestCase):
 
     def test_shipped_data_has_no_progress(self):
         self.assertEqual(ProgressUpdate.objects.count(), 0)
-        self.assertEqual(set(Commitment.objects.values_list("status", "percent")), {("not_started", 0)})
+        self.assertEqual(set(Commitment.objects.values_list("status", "percent")), {("not_reported", 0)})
 
     def test_loading_twice_changes_nothing(self):
         def snapshot():

@@ -137,7 +137,8 @@ class GeneratedDatabaseTests(SimpleTestCase):
         self.assertEqual(set(states), set(ReviewState.values))
         self.assertEqual(self.rows("SELECT count(*) FROM policies_progressupdate WHERE review_state = 'rejected' AND review_reason = ''"), [(0,)])
         statuses = {s for (s,) in self.rows("SELECT DISTINCT status FROM policies_commitment")}
-        self.assertEqual(statuses, {"not_started", "in_progress", "behind", "completed", "not_kept"})
+        # every status but 未启动, which the generator never reports
+        self.assertEqual(statuses, {"not_reported", "in_progress", "behind", "completed", "not_kept"})
 
     def test_cached_progress_matches_the_latest_approved_update(self):
         latest = {}
@@ -147,7 +148,7 @@ class GeneratedDatabaseTests(SimpleTestCase):
         ):
             latest[commitment] = (status, percent, reported_on)
         for pk, status, percent, last_update_on in self.rows("SELECT id, status, percent, last_update_on FROM policies_commitment"):
-            self.assertEqual((status, percent, last_update_on), latest.get(pk, ("not_started", 0, None)), pk)
+            self.assertEqual((status, percent, last_update_on), latest.get(pk, ("not_reported", 0, None)), pk)
 
     def test_every_commitment_is_searchable_in_the_demo_database(self):
         (commitments,), = self.rows("SELECT count(*) FROM policies_commitment")
@@ -214,7 +215,7 @@ class DemoLabelTests(TestCase):
         cls.commitment = Commitment.objects.first()
 
     def pages(self):
-        return ["/", self.commitment.get_absolute_url(), "/sources/cqrb-2020-12-30-economic-work/"]
+        return ["/", self.commitment.get_absolute_url(), "/conferences/2020-12-29/sources/cqrb-2020-12-30-economic-work/"]
 
     @override_settings(TRACKER_DEMO_DATA=True)
     def test_every_page_shows_the_demo_banner(self):

@@ -48,6 +48,7 @@ class LinkPreviewTests(TestCase):
         official = self.world.officials[0]
         return {
             "dashboard": "/",
+            "conferences": "/conferences/",
             "list": "/commitments/",
             "search": "/commitments/?q=数据中心",
             "commitment": self.commitment.get_absolute_url(),

@@ -16,10 +16,11 @@ from .factories import load_conference, make_update, make_user, shipped_commitme
 
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
-    # the dashboard (see querysets.dashboard_stats): totals by status and light, task roll-ups,
-    # sub-items, organization roll-ups, latest approved updates, red-light list,
-    # task links and approved updates for the progress-over-time charts (history.task_charts)
-    "home": 8,
+    # the conferences (the latest is shown, all are in the switch), then the dashboard (see
+    # selectors.dashboard_stats): totals by status and light, task roll-ups, sub-items,
+    # organization roll-ups, latest approved updates, red-light list, then task links and
+    # approved updates for the progress-over-time charts (history.task_charts)
+    "home": 9,
     # commitment with its relations, linked tasks, approved updates, milestones
     "commitment": 4,
     # source with its conference, the commitments whose quotes are highlighted
@@ -60,7 +61,7 @@ class QueryCountMixin:
         self.assert_page_queries("commitment", self.commitment.get_absolute_url(), contains="60%")
 
     def test_source_page(self):
-        self.assert_page_queries("source", "/sources/cqrb-2020-12-30-economic-work/", contains="重庆日报")
+        self.assert_page_queries("source", "/conferences/2020-12-29/sources/cqrb-2020-12-30-economic-work/", contains="重庆日报")
 
     def test_api_list(self):
         self.assert_page_queries("api_list", "/api/commitments/?page_size=100", contains='"count"', accept="application/json")

@@ -22,7 +22,7 @@ from ..roles import (
     visible_commitments,
 )
 from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
-from .list_filters import KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
+from .list_filters import ConferenceListFilter, KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 from .passage_forms import CommitmentAdminForm
 
 SUGGESTION_LIMIT = 5
@@ -128,8 +128,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
-    list_filter = (OrganizationKindListFilter, ("organization", admin.RelatedOnlyFieldListFilter), KeyTaskListFilter,
-                   "status", LightListFilter, "due_date")
+    list_filter = (ConferenceListFilter, OrganizationKindListFilter, ("organization", admin.RelatedOnlyFieldListFilter),
+                   KeyTaskListFilter, "status", LightListFilter, "due_date")
     # What the search index holds; get_search_results searches it instead of these columns.
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")

@@ -17,7 +17,7 @@ def _commitment_ids(**lookup):
 
 @admin.register(Conference)
 class ConferenceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "city", "held_on")
+    list_display = ("name", "city", "held_on", "plan_year", "slug")
     search_fields = ("name", "city")
 
     def get_search_results(self, request, queryset, search_term):

@@ -86,7 +86,7 @@ class Commitment(SpanMixin, models.Model):
     )
 
     # Derived from the latest approved progress update by services.refresh_progress(); never edited by hand.
-    status = models.CharField("当前状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    status = models.CharField("当前状态", max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
     percent = models.PositiveSmallIntegerField("当前进度（%）", default=0)
     last_update_on = models.DateField("最近一次审核通过的进展日期", null=True, blank=True)
 
@@ -133,6 +133,11 @@ class Commitment(SpanMixin, models.Model):
         return (*self.statement.natural_key(), self.number)
 
     natural_key.dependencies = ["policies.statement"]
+
+    @property
+    def has_approved_report(self):
+        """Whether any progress update on it was approved (no query: refresh_progress keeps the status)."""
+        return self.status != Status.NOT_REPORTED
 
     @property
     def source(self):

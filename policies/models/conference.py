@@ -8,11 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import TaskOrigin
 from ..passages import begins_with_title
-from ..querysets import KeyTaskQuerySet
+from ..querysets import ConferenceQuerySet, KeyTaskQuerySet
 from .base import SpanMixin, _in_choices, _span_is_valid
 
 
-class ConferenceManager(models.Manager):
+class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
     def get_by_natural_key(self, city, held_on):
         return self.get(city=city, held_on=held_on)
 
@@ -21,13 +21,22 @@ class Conference(models.Model):
     name = models.CharField("会议名称", max_length=200)
     city = models.CharField("城市", max_length=50)
     held_on = models.DateField("召开日期")
+    slug = models.SlugField(
+        "标识", max_length=50, blank=True, help_text="网址中的会议标识；留空则取召开日期，如 2020-12-29。"
+    )
+    plan_year = models.PositiveSmallIntegerField(
+        "部署年度", null=True, blank=True,
+        help_text="会议部署哪一年的经济工作；留空则按召开日期推定（11、12 月召开的取次年）。",
+    )
 
     objects = ConferenceManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "会议"
+        ordering = ["held_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["city", "held_on"], name="policies_conference_unique_city_date"),
+            models.UniqueConstraint(fields=["slug"], name="policies_conference_unique_slug"),
         ]
 
     def __str__(self):
@@ -35,6 +44,32 @@ class Conference(models.Model):
 
     def natural_key(self):
         return (self.city, self.held_on.isoformat())
+
+    @staticmethod
+    def default_slug(held_on):
+        return held_on.isoformat()
+
+    @staticmethod
+    def default_plan_year(held_on):
+        """A winter conference sets the next year's work (the conference of 2020-12-29 set 2021's)."""
+        return held_on.year + 1 if held_on.month >= 11 else held_on.year
+
+    def _fill_defaults(self):
+        if self.held_on:
+            self.slug = self.slug or self.default_slug(self.held_on)
+            self.plan_year = self.plan_year or self.default_plan_year(self.held_on)
+
+    def clean(self):
+        # Filled before the constraints are validated, so a taken default slug is a form error.
+        self._fill_defaults()
+
+    def save(self, *args, **kwargs):
+        # Defaults that depend on another field; loaddata (raw) skips this, so the fixture spells them.
+        self._fill_defaults()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("policies:conference", args=[self.slug])
 
 
 class SourceManager(models.Manager):
@@ -73,7 +108,7 @@ class Source(models.Model):
         return self.text.replace("\r", "").replace("\n", "")
 
     def get_absolute_url(self):
-        return reverse("policies:source", args=[self.slug])
+        return reverse("policies:source", args=[self.conference.slug, self.slug])
 
 
 class KeyTaskManager(models.Manager.from_queryset(KeyTaskQuerySet)):
@@ -130,4 +165,4 @@ class KeyTask(SpanMixin, models.Model):
                 )})
 
     def get_absolute_url(self):
-        return reverse("policies:task", args=[self.code])
+        return reverse("policies:task", args=[self.conference.slug, self.code])
