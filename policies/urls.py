@@ -10,6 +10,7 @@ urlpatterns = [
     path("commitments/export/", exports.commitment_export, name="commitments_export"),
     path("data/open-data.zip", opendata.open_data_zip, name="open_data"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("tasks/<str:code>/", views.task_detail, name="task"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),

@@ -4,12 +4,14 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
-from .. import services
+from .. import evidence, services
 from ..choices import ReviewState
-from ..models import Milestone, ProgressUpdate
+from ..models import EvidenceFile, Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 from .list_filters import UpdateOrganizationKindListFilter
@@ -20,8 +22,70 @@ class ReasonForm(forms.Form):
                              help_text="填报人会在自己的填报中看到这段理由。")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(evidence.EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [single(item, initial) for item in files]
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    evidence_files = MultipleFileField(
+        label="上传佐证文件", required=False,
+        help_text=f"可多选。允许 {evidence.ALLOWED_EXTENSIONS_TEXT}；按文件内容核对类型。"
+                  "审核通过后随进展公开，之前只有本单位填报员和督查员能看到。",
+    )
+
+    def clean_evidence_files(self):
+        files = self.cleaned_data["evidence_files"]
+        if files:
+            already = self.instance.evidence_files.count() if self.instance.pk else 0
+            evidence.check_files(files, already=already)
+        return files
+
+
+class EvidenceFileInline(admin.TabularInline):
+    """The files already attached, read-only: new ones come through the form's upload field and
+    services.attach_evidence, which checks them."""
+
+    model = EvidenceFile
+    fields = ("file_link", "kind", "file_size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "佐证文件"
+
+    @admin.display(description="文件")
+    def file_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("policies:evidence_file", args=[obj.pk]), obj.original_name)
+
+    @admin.display(description="大小")
+    def file_size(self, obj):
+        return filesizeformat(obj.size)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the update sees its files; the admin checks the update itself.
+        return request.user.is_active and request.user.is_staff
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+    form = ProgressUpdateForm
+    inlines = (EvidenceFileInline,)
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
     list_display_links = ("reported_on", "commitment")
@@ -47,7 +111,10 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         return visible_updates(request.user, super().get_queryset(request))
 
     def get_fields(self, request, obj=None):
-        return (*self.editable_fields, *self.review_fields) if obj else self.editable_fields
+        if obj is None:
+            return (*self.editable_fields, "evidence_files")
+        upload = ("evidence_files",) if self.has_change_permission(request, obj) else ()
+        return (*self.editable_fields, *upload, *self.review_fields)
 
     def get_readonly_fields(self, request, obj=None):
         # An update stays on the commitment it was written for; the review fields change only through review.
@@ -104,6 +171,10 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         else:
             services.submit_update(update=obj, author=request.user)
             messages.info(request, "已提交，等待督查员审核；审核通过后才会公开。")
+        files = form.cleaned_data.get("evidence_files")
+        if files:
+            stored = services.attach_evidence(update=obj, files=files, uploader=request.user)
+            messages.info(request, f"已上传 {len(stored)} 个佐证文件。")
 
     def delete_model(self, request, obj):
         services.delete_updates(updates=[obj], reviewer=request.user)
