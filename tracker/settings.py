@@ -236,6 +236,10 @@ WARNING_STALE_DAYS = env_int("WARNING_STALE_DAYS", 90)
 # and reporters are reminded of what falls due within REMINDER_DUE_DAYS.
 SILENT_DAYS = env_int("TRACKER_SILENT_DAYS", 30)
 REMINDER_DUE_DAYS = env_int("TRACKER_REMINDER_DUE_DAYS", 14)
+# The monthly report's PDF embeds this CJK font (policies/reports/pdf.py); in a .ttc, the face at this index
+# (2 is Noto Sans CJK SC, Simplified Chinese, in Debian's fonts-noto-cjk).
+REPORT_FONT = os.environ.get("TRACKER_REPORT_FONT") or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+REPORT_FONT_INDEX = env_int("TRACKER_REPORT_FONT_INDEX", 2)
 # Reminder mails (policies/reminders.py) use the mail settings below with the follow mails.
 
 # Behind a reverse proxy that terminates HTTPS (README, "Deploying"). The proxy must set
