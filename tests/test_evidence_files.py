@@ -171,9 +171,7 @@ class ServingTests(EvidenceTestCase):
 class AdminUploadTests(EvidenceTestCase):
     def form_data(self, **extra):
         return {"commitment": self.commitment.pk, "reported_on": "2021-06-30", "status": "in_progress",
-                "percent": "60", "note": "附佐证", "evidence_url": "", "milestone": "",
-                "evidence_files-TOTAL_FORMS": "0", "evidence_files-INITIAL_FORMS": "0",
-                "evidence_files-MIN_NUM_FORMS": "0", "evidence_files-MAX_NUM_FORMS": "1000", **extra}
+                "percent": "60", "note": "附佐证", "evidence_url": "", "milestone": "", **extra}
 
     def test_a_reporter_adds_files_with_a_new_update(self):
         self.client.force_login(self.reporter)

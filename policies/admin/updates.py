@@ -7,11 +7,11 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from .. import evidence, services
 from ..choices import ReviewState
-from ..models import EvidenceFile, Milestone, ProgressUpdate
+from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 from .list_filters import UpdateOrganizationKindListFilter
@@ -52,40 +52,9 @@ class ProgressUpdateForm(forms.ModelForm):
         return files
 
 
-class EvidenceFileInline(admin.TabularInline):
-    """The files already attached, read-only: new ones come through the form's upload field and
-    services.attach_evidence, which checks them."""
-
-    model = EvidenceFile
-    fields = ("file_link", "kind", "file_size", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "佐证文件"
-
-    @admin.display(description="文件")
-    def file_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("policies:evidence_file", args=[obj.pk]), obj.original_name)
-
-    @admin.display(description="大小")
-    def file_size(self, obj):
-        return filesizeformat(obj.size)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        # Whoever may see the update sees its files; the admin checks the update itself.
-        return request.user.is_active and request.user.is_staff
-
-
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     form = ProgressUpdateForm
-    inlines = (EvidenceFileInline,)
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
     list_display_links = ("reported_on", "commitment")
@@ -99,9 +68,17 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_per_page = 50
     actions = ("approve_selected", "reject_selected")
     editable_fields = ("commitment", "reported_on", "status", "percent", "milestone", "note", "evidence_url")
-    review_fields = ("review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    review_fields = ("attached_files", "review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
     change_form_template = "admin/policies/progressupdate/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="佐证文件")
+    def attached_files(self, obj):
+        # Shown, not edited here: new files come through the upload field and services.attach_evidence.
+        rows = [(reverse("policies:evidence_file", args=[row.pk]), row.original_name, row.get_kind_display(),
+                 filesizeformat(row.size)) for row in obj.evidence_files.all()]
+        items = format_html_join("", '<li><a href="{}">{}</a>（{}，{}）</li>', rows)
+        return format_html("<ul>{}</ul>", items) if rows else "无"
 
     @admin.display(description="责任单位", ordering="commitment__organization__name")
     def organization_name(self, obj):
