@@ -33,7 +33,7 @@ class EvidenceFile(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "佐证文件"
-        ordering = ["update", "id"]
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=_in_choices("kind", EvidenceKind), name="policies_evidencefile_kind_valid"),
             models.CheckConstraint(condition=Q(size__gt=0), name="policies_evidencefile_not_empty"),
