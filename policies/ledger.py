@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .filters import CommitmentFilter
-from .models import Commitment, ProgressUpdate, Status
+from .choices import REPORTED_STATUSES
+from .models import Commitment, ProgressUpdate
 from .roles import visible_commitments
 from .services import InvalidUpdates, check_updates, submit_updates
 
@@ -31,7 +32,7 @@ PROGRESS_COLUMNS = [REPORTED_ON, STATUS, PERCENT, NOTE, EVIDENCE]
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-STATUS_BY_LABEL = {label: value for value, label in Status.choices}
+STATUS_BY_LABEL = {status.label: status.value for status in REPORTED_STATUSES}
 STATUS_LABELS = "、".join(STATUS_BY_LABEL)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

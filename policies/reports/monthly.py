@@ -117,7 +117,7 @@ def parse_month(value):
 
 
 def find_conference(value):
-    """A conference by id, by the slug of one of its sources, or by the date it was held (YYYY-MM-DD)."""
+    """A conference by id, by its slug (or one of its sources'), or by the date it was held (YYYY-MM-DD)."""
     value = (value or "").strip()
     queryset = Conference.objects.all()
     if value.isdigit():
@@ -126,11 +126,12 @@ def find_conference(value):
         try:
             held_on = datetime.date.fromisoformat(value)
         except ValueError:
-            found = queryset.filter(sources__slug=value).first()
+            found = (queryset.filter(slug=value).first()
+                     or queryset.filter(sources__slug=value).first())
         else:
             found = queryset.filter(held_on=held_on).order_by("pk").first()
     if found is None:
-        raise ValidationError(f"没有找到会议“{value}”：请给出会议的 id、来源标识或召开日期（YYYY-MM-DD）。")
+        raise ValidationError(f"没有找到会议“{value}”：请给出会议的 id、标识、来源标识或召开日期（YYYY-MM-DD）。")
     return found
 
 

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "生成某次会议某月的承诺落实情况月报（XLSX 或 PDF）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--conference", required=True, help="会议 id、来源标识或召开日期（YYYY-MM-DD）")
+        parser.add_argument("--conference", required=True, help="会议 id、标识（slug）、来源标识或召开日期（YYYY-MM-DD）")
         parser.add_argument("--month", required=True, help="月份，YYYY-MM")
         parser.add_argument("--format", choices=sorted(reports.FORMATS), default="xlsx")
         parser.add_argument("--output", help="输出文件路径；默认在当前目录，按会议日期和月份命名")

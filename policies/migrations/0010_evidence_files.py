@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0007_milestones'),
+        ('policies', '0009_conference_slug_and_honest_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
