@@ -55,7 +55,7 @@ class MonthlyReportTests(TestCase):
         for organization, _, _, _, clauses in WORLD_STATEMENTS:
             total, statuses, lights = expected.get(organization, (0, {}, {}))
             for _ in clauses:
-                status = states.get(position, ("not_started", 0))[0]
+                status = states.get(position, ("not_reported", 0))[0]
                 statuses[status] = statuses.get(status, 0) + 1
                 lights[light(position)] = lights.get(light(position), 0) + 1
                 total += 1
@@ -65,14 +65,14 @@ class MonthlyReportTests(TestCase):
 
     def test_figures_per_organization_in_april(self):
         # On 2021-04-30: c0 completed (grey), c3 updated on 04-05 (green); nothing due within 30 days;
-        # every other commitment has had no update since publication (2020-12-30), more than 90 days: yellow.
+        # every other commitment has no approved report yet: no light.
         states = {0: ("completed", 100), 3: ("behind", 20)}
         expected = self.expected_per_organization(
-            states, lambda i: {0: "grey", 3: "green"}.get(i, "yellow"))
+            states, lambda i: {0: "grey", 3: "green"}.get(i, "none"))
         with self.assertNumQueries(5):
             report = self.report(datetime.date(2021, 4, 1), datetime.date(2021, 4, 30))
-        got = {group.name: (group.total, {s: group.status_count(s) for s in ("not_started", "in_progress", "behind", "completed", "not_kept") if group.status_count(s)},
-                            {light: group.light_count(light) for light in ("red", "yellow", "green", "grey") if group.light_count(light)})
+        got = {group.name: (group.total, {s: group.status_count(s) for s in ("not_reported", "not_started", "in_progress", "behind", "completed", "not_kept") if group.status_count(s)},
+                            {light: group.light_count(light) for light in ("red", "yellow", "green", "grey", "none") if group.light_count(light)})
                for group in report.organizations}
         self.assertEqual(got, expected)
         self.assertEqual(report.overall.total, 13)
@@ -84,7 +84,7 @@ class MonthlyReportTests(TestCase):
                    for row in april.changes}
         self.assertEqual(changes, {
             self.c[0].pk: ("推进中 30%", "已完成 100%", "审核员乙", datetime.date(2021, 4, 10)),
-            self.c[3].pk: ("未启动 0%", "进展滞后 20%", "审核员乙", datetime.date(2021, 4, 10)),
+            self.c[3].pk: ("尚无报告 0%", "进展滞后 20%", "审核员乙", datetime.date(2021, 4, 10)),
         })
         march = self.report(datetime.date(2021, 3, 1), datetime.date(2021, 3, 31))
         self.assertEqual([(row.commitment.pk, row.state.words) for row in march.changes], [(self.c[0].pk, "推进中 30%")])
@@ -92,8 +92,10 @@ class MonthlyReportTests(TestCase):
 
     def test_the_red_list_is_what_was_due_and_not_done(self):
         report = self.report(datetime.date(2022, 1, 1), datetime.date(2022, 1, 31))
-        due_2021 = {c.pk for c in self.c if c.due_date == datetime.date(2021, 12, 31)} - {self.c[0].pk}
-        self.assertEqual({row.commitment.pk for row in report.red_list}, due_2021)
+        # Due in 2021, reported on, not completed: only c3 (c0 was completed; the rest have no report, no light).
+        due_2021 = {c.pk for c in self.c if c.due_date == datetime.date(2021, 12, 31)}
+        self.assertEqual(due_2021 & {self.c[0].pk, self.c[3].pk}, {self.c[0].pk, self.c[3].pk})
+        self.assertEqual({row.commitment.pk for row in report.red_list}, {self.c[3].pk})
 
     def test_lights_match_the_live_rule_for_the_current_month(self):
         today = timezone.localdate()
@@ -111,8 +113,8 @@ class MonthlyReportTests(TestCase):
         workbook = load_workbook(io.BytesIO(reports.render(report, "xlsx")))
         self.assertEqual(workbook.sheetnames, ["概况", "按责任单位", "按重点任务", "本月变化", "红灯清单"])
         rows = {row[0]: row for row in workbook["按责任单位"].iter_rows(min_row=2, values_only=True)}
-        # name, total, 已完成, 推进中, 进展滞后, 未启动, 未兑现, 红, 黄, 绿, 灰, average
-        self.assertEqual(rows["江岸区"], ("江岸区", 3, 1, 0, 0, 2, 0, 0, 2, 0, 1, 33.3))
+        # name, total, 已完成, 推进中, 进展滞后, 未启动, 未兑现, 尚无报告, 红, 黄, 绿, 灰, 无报告, average
+        self.assertEqual(rows["江岸区"], ("江岸区", 3, 1, 0, 0, 0, 0, 2, 0, 0, 0, 1, 2, 33.3))
         self.assertEqual(len(workbook["按责任单位"]._charts), 1)
         self.assertEqual(workbook["本月变化"].max_row, 3)
 

@@ -148,12 +148,14 @@ def _state_at(records, moment):
     return State(record["status"], record["percent"], record["last_update_on"], record["closed_on"]), record
 
 
-def light_on(state, *, due_date, milestones, published_on, day):
+def light_on(state, *, due_date, milestones, day):
     """The light of a commitment in ``state`` on ``day``, with the rules of CommitmentQuerySet.with_light;
     also the date it was measured against (its next milestone not reached, else its due date)."""
     upcoming = sorted((m for m in milestones if m.target_percent > state.percent), key=lambda m: (m.due_on, m.target_percent))
     next_due = upcoming[0].due_on if upcoming else due_date
     next_target = upcoming[0].target_percent if upcoming else settings.WARNING_DUE_SOON_PERCENT
+    if state.status == Status.NOT_REPORTED:
+        return Light.NONE, next_due
     if state.status in CLOSED_STATUSES:
         return Light.GREY, next_due
     if next_due < day:
@@ -161,7 +163,7 @@ def light_on(state, *, due_date, milestones, published_on, day):
     if next_due <= day + datetime.timedelta(days=settings.WARNING_DUE_SOON_DAYS) and state.percent < next_target:
         return Light.YELLOW, next_due
     stale = day - datetime.timedelta(days=settings.WARNING_STALE_DAYS)
-    if (state.last_update_on or published_on) < stale:
+    if state.last_update_on and state.last_update_on < stale:
         return Light.YELLOW, next_due
     return Light.GREEN, next_due
 
@@ -177,7 +179,7 @@ def monthly_report(*, conference, month, today=None):
         raise ValidationError(f"{month.year}年{month.month}月还没有到，不能生成月报。")
     commitments = list(
         Commitment.objects.filter(statement__source__conference=conference)
-        .select_related("organization", "statement__source").order_by("organization__name", "statement__span_start", "number")
+        .select_related("organization").order_by("organization__name", "statement__span_start", "number")
     )
     ids = [c.pk for c in commitments]
     milestones = defaultdict(list)
@@ -198,8 +200,7 @@ def monthly_report(*, conference, month, today=None):
         if state is None:
             continue
         before, _ = _state_at(records, start) if records else (current, None)
-        light, next_due = light_on(state, due_date=commitment.due_date, milestones=milestones[commitment.pk],
-                                   published_on=commitment.statement.source.published_on, day=as_of)
+        light, next_due = light_on(state, due_date=commitment.due_date, milestones=milestones[commitment.pk], day=as_of)
         row = Row(commitment, state, before or state, light, next_due)
         if row.changed and record is not None and start <= record["history_date"] < end:
             row.changed_by = record["history_user__username"] or ""
