@@ -107,7 +107,7 @@ def write_pdf(report):
         "状态与进度取自审核通过的进展，灯号按当日计算。"
     ), new_x="LMARGIN", new_y="NEXT")
     headers = ["名称", "承诺数", *STATUS_HEADERS, *LIGHT_HEADERS, "平均进度（%）"]
-    widths = (48, 14, *[16] * (len(STATUS_HEADERS) + len(LIGHT_HEADERS)), 22)
+    widths = (48, 14, *[15] * (len(STATUS_HEADERS) + len(LIGHT_HEADERS)), 28)
     pdf.heading("各责任单位承诺灯号")
     pdf.light_chart(report.organizations)
     pdf.heading("按责任单位")
