@@ -75,6 +75,22 @@ class DraftState(models.TextChoices):
     DISCARDED = "discarded", gettext_noop("已放弃")
 
 
+class EvidenceKind(models.TextChoices):
+    PDF = "pdf", "PDF 文档"
+    PNG = "png", "PNG 图片"
+    JPEG = "jpeg", "JPEG 图片"
+    WEBP = "webp", "WebP 图片"
+    DOCX = "docx", "Word 文档"
+    XLSX = "xlsx", "Excel 表格"
+    PPTX = "pptx", "PowerPoint 演示文稿"
+    ODT = "odt", "ODF 文本文档"
+    ODS = "ods", "ODF 电子表格"
+
+
+# Images and PDFs open in the browser; office documents are always downloaded.
+INLINE_EVIDENCE_KINDS = (EvidenceKind.PDF, EvidenceKind.PNG, EvidenceKind.JPEG, EvidenceKind.WEBP)
+
+
 # A commitment that can no longer move: its light is grey whatever its due date.
 CLOSED_STATUSES = (Status.COMPLETED, Status.NOT_KEPT)
 

@@ -151,8 +151,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Uploaded evidence files (policies/evidence.py). Never served from MEDIA_URL: only through the view
+# that checks the update's review state (policies.views.evidence_file).
+MEDIA_ROOT = Path(os.environ.get("TRACKER_MEDIA_ROOT") or DATA_DIR / "media")
+EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+EVIDENCE_MAX_FILES = env_int("TRACKER_EVIDENCE_MAX_FILES", 5)
+# S3-compatible storage (django-storages) when a bucket is named; credentials come from boto3's own
+# variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role. Private objects: the view
+# reads them and decides who may see them, so no public ACL and no public URL.
+S3_BUCKET = os.environ.get("TRACKER_S3_BUCKET", "").strip()
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("TRACKER_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TRACKER_S3_REGION") or None,
+            "location": os.environ.get("TRACKER_S3_PREFIX", "").strip("/"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -217,6 +241,10 @@ WARNING_STALE_DAYS = env_int("WARNING_STALE_DAYS", 90)
 # and reporters are reminded of what falls due within REMINDER_DUE_DAYS.
 SILENT_DAYS = env_int("TRACKER_SILENT_DAYS", 30)
 REMINDER_DUE_DAYS = env_int("TRACKER_REMINDER_DUE_DAYS", 14)
+# The monthly report's PDF embeds this CJK font (policies/reports/pdf.py); in a .ttc, the face at this index
+# (2 is Noto Sans CJK SC, Simplified Chinese, in Debian's fonts-noto-cjk).
+REPORT_FONT = os.environ.get("TRACKER_REPORT_FONT") or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+REPORT_FONT_INDEX = env_int("TRACKER_REPORT_FONT_INDEX", 2)
 # Reminder mails (policies/reminders.py) use the mail settings below with the follow mails.
 
 # Behind a reverse proxy that terminates HTTPS (README, "Deploying"). The proxy must set
