@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 
 VERSION_KEY = "tracker:data-version"
 PROGRESS_KEY = "tracker:progress"
@@ -82,7 +83,8 @@ def bump_progress(scopes, using=None):
 def _page_key(request, rendered_format, progress_scope):
     # The format the response will be rendered in, not the raw Accept header: a client that sends
     # none (curl, a monitor) is served the page a browser warmed.
-    raw = f"{request.get_full_path()}\n{rendered_format}\n{int(settings.TRACKER_DEMO_DATA)}"
+    # The language LocaleMiddleware chose (cookie or Accept-Language): one copy of a page per language.
+    raw = f"{request.get_full_path()}\n{rendered_format}\n{int(settings.TRACKER_DEMO_DATA)}\n{translation.get_language()}"
     keys = [VERSION_KEY] if progress_scope is False else [VERSION_KEY, _progress_key(progress_scope)]
     versions = ":".join(_versions(*keys))
     return f"tracker:page:{versions}:{hashlib.sha256(raw.encode()).hexdigest()}"
@@ -125,7 +127,7 @@ def _is_cacheable_response(request, response):
 
 
 def cache_public_page(view=None, *, scope=None, shows_progress=True, negotiated=False):
-    """Serve a public GET page from the cache, keyed by full path, rendered format and versions.
+    """Serve a public GET page from the cache, keyed by full path, rendered format, language and versions.
 
     ``scope(kwargs)`` names the progress scope of a page that shows only one organization's,
     official's or commitment's progress ("organization:3"); without it the page follows every

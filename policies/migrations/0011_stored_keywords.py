@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0009_conference_slug_and_honest_state'),
+        ('policies', '0010_evidence_files'),
     ]
 
     operations = [
