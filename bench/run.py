@@ -48,7 +48,8 @@ ENDPOINTS = [
     ("list by task+status", "/commitments/?task=T3&status=in_progress"),
     ("search 就业", "/commitments/?q=%E5%B0%B1%E4%B8%9A"),
     ("commitment", "/commitments/{commitment}/"),
-    ("task", "/tasks/T3/"),
+    # The conference-scoped URL: the old /tasks/T3/ is a redirect, which wrk does not follow.
+    ("task", "/conferences/2020-12-29/tasks/T3/"),
     ("organization", "/organizations/{district}/"),
     ("official", "/officials/{official}/"),
     ("api list", "/api/commitments/"),
