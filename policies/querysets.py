@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, ReviewState
+from .ids import parse_id
 
 
 def _related(model, field_name):
@@ -34,8 +35,8 @@ class KeyTaskQuerySet(models.QuerySet):
         value = (value or "").strip()
         if not value:
             return None
-        lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
-        return self.filter(**lookup).first()
+        pk = parse_id(value)
+        return self.filter(**({"pk": pk} if pk is not None else {"code": value})).first()
 
     def with_rollup(self):
         """Annotate each task with the roll-up of the commitments under it (sub-items included)."""
