@@ -52,6 +52,12 @@ class TaskOrigin(models.TextChoices):
     QUOTED_DEMAND = "quoted_demand", "报道引用的会议要求"
 
 
+class DraftState(models.TextChoices):
+    DRAFT = "draft", "待审核"
+    ACCEPTED = "accepted", "已采纳"
+    DISCARDED = "discarded", "已放弃"
+
+
 # A commitment that can no longer move: its light is grey whatever its due date.
 CLOSED_STATUSES = (Status.COMPLETED, Status.NOT_KEPT)
 

@@ -32,6 +32,8 @@ ROLE_PERMISSIONS = {
         "statement": _ALL,
         "source": _ALL,
         "conference": _ALL,
+        # Reports brought in by the importer, kept as drafts until a reviewer accepts them.
+        "importedreport": _ALL,
         # Who reports for which organization is decided with the accounts, by a superuser.
         "reporter": ("view",),
         # Login lockouts (django-axes): deleting an account's attempts unlocks it.

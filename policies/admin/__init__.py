@@ -4,4 +4,4 @@ Row-level access (a reporter sees one organization) comes from ``policies.roles`
 through ``policies.services`` so the review workflow has one implementation.
 """
 
-from . import commitments, reference, updates  # noqa: F401  (registers the ModelAdmins)
+from . import commitments, imports, reference, updates  # noqa: F401  (registers the ModelAdmins)

@@ -9,9 +9,10 @@ The choices live in ``policies.choices`` (with their labels, colours and orders)
 importable from here, under the same names, for code that needs a model and its choices together.
 """
 
-from ..choices import Light, LinkOrigin, OrganizationKind, ReviewState, Status, TaskOrigin
+from ..choices import DraftState, Light, LinkOrigin, OrganizationKind, ReviewState, Status, TaskOrigin
 from .commitments import Commitment, Statement, TaskLink
 from .conference import Conference, KeyTask, Source
+from .imports import DraftCommitment, DraftStatement, DraftTask, ImportedReport
 from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
 from .search import SearchDocument, SearchIndexEntry
@@ -19,6 +20,11 @@ from .search import SearchDocument, SearchIndexEntry
 __all__ = [
     "Commitment",
     "Conference",
+    "DraftCommitment",
+    "DraftState",
+    "DraftStatement",
+    "DraftTask",
+    "ImportedReport",
     "KeyTask",
     "Light",
     "LinkOrigin",

@@ -14,6 +14,7 @@ The index (``indexing``): derived data, written only when asked
 
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
+    suggest_among(tasks, texts, *, limit)   (tasks not in the database yet: a report's own headings)
     keywords_for_organization(organization, n) ; keywords_for_task(task, n)
     evaluate_leave_one_out() ; forget_fitted()   (after this process changes what they are fitted on)
 
@@ -31,7 +32,7 @@ from .indexing import index_commitments, rebuild_index
 from .keywords import keywords_for_organization, keywords_for_task
 from .querying import admin_search, query_terms, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
-from .suggestions import Suggestion, suggest_for_commitment, suggest_tasks
+from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
 from .tfidf import forget_fitted
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "query_terms",
     "rebuild_index",
     "search_commitments",
+    "suggest_among",
     "suggest_for_commitment",
     "suggest_tasks",
     "tag",

@@ -8,6 +8,7 @@ not used as evidence, so the model never learns from itself.
 
     suggest_tasks(text, *, limit=5, exclude_commitment_id=None) -> [Suggestion(task, score)]
     suggest_for_commitment(commitment, *, limit=5) -> [Suggestion]   (tasks it is linked to left out)
+    suggest_among(tasks, texts, *, limit=5) -> [[(key, score)]]   (tasks not in the database yet)
 
 Accepting a suggestion is a write: ``policies.services.accept_suggestion``. The fitted model is
 cached per process (see ``tfidf``): three small aggregate queries per call check it is current.
@@ -139,3 +140,18 @@ def suggest_for_commitment(commitment, *, limit=5):
         f"{commitment.summary}\n{commitment.quote}", limit=limit + len(linked), exclude_commitment_id=commitment.pk
     )
     return [s for s in suggestions if s.task.pk not in linked][:limit]
+
+
+def suggest_among(tasks, texts, *, limit=5):
+    """For tasks that are not in the database (a report's own headings): ``tasks`` is
+    [(key, title_and_description)]; for each of ``texts``, the best keys [(key, score)] with a score
+    above 0. IDF counts these tasks and every commitment's words; no curated links exist for them
+    yet, so a task's profile is its own text. One fit for all texts."""
+    _, documents, _ = load_training_data()
+    model = TaskModel(tasks, documents, [])
+    result = []
+    for text in texts:
+        tokens = _tokens(text)
+        ranked = model.rank(tokens) if tokens else []
+        result.append([(key, round(score, 4)) for key, score in ranked if score > 0][:limit])
+    return result
