@@ -60,7 +60,7 @@ class PercentCellTests(FilledLedgerTestCase):
             self.fill(sheet, self.row_of(sheet, pk), reported_on=datetime.date(2021, 6, 30), status=status,
                       percent=value, note=f"百分比 {value} {number_format}", percent_format=number_format)
         updates = self.imported(self.upload("ledger.xlsx", self.save(workbook)))
-        for pk, (status, value, number_format, percent) in zip(self.mine, cases, strict=False):
+        for pk, (_, value, number_format, percent) in zip(self.mine, cases, strict=False):
             with self.subTest(value=value, number_format=number_format):
                 update = updates[f"百分比 {value} {number_format}"]
                 self.assertEqual((update.commitment_id, update.percent), (pk, percent))
