@@ -102,6 +102,8 @@ def source_detail(request, slug):
 @cache_public_page
 @require_safe
 def task_detail(request, code):
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+        raise Http404("没有这个重点任务。")
     # Codes are unique per conference; with several conferences the latest one's task is meant.
     task = (
         KeyTask.objects.select_related("parent", "source")
