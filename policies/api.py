@@ -2,7 +2,11 @@
 
 from django.urls import include, path
 from django.utils.decorators import method_decorator
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import pagination, routers, serializers, viewsets
+
+from . import openapi  # noqa: F401  (registers the bilingual filter descriptions)
 
 from .cache import cache_public_page
 from .filters import CommitmentFilter
@@ -35,6 +39,16 @@ class OfficialBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "title"]
 
 
+SPAN_SCHEMA = {
+    "type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
+    "description": "[起始, 结束)：在来源去掉换行后的全文中的字符位置 / [start, end) character offsets in the source's flat text",
+}
+PARENT_SCHEMA = {
+    "type": "object", "nullable": True,
+    "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "title": {"type": "string"}},
+}
+
+
 class LinkedTaskSerializer(serializers.ModelSerializer):
     parent = serializers.SerializerMethodField()
 
@@ -42,6 +56,7 @@ class LinkedTaskSerializer(serializers.ModelSerializer):
         model = KeyTask
         fields = ["id", "code", "title", "parent"]
 
+    @extend_schema_field(PARENT_SCHEMA)
     def get_parent(self, task):
         return {"id": task.parent.id, "code": task.parent.code, "title": task.parent.title} if task.parent else None
 
@@ -53,6 +68,7 @@ class SubTaskSerializer(serializers.ModelSerializer):
 
     span = serializers.SerializerMethodField()
 
+    @extend_schema_field(SPAN_SCHEMA)
     def get_span(self, task):
         return [task.span_start, task.span_end]
 
@@ -80,6 +96,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "status", "status_display", "percent", "light", "due_date", "due_basis", "last_update_on",
         ]
 
+    @extend_schema_field(SPAN_SCHEMA)
     def get_span(self, commitment):
         return [commitment.span_start, commitment.span_end]
 
@@ -122,4 +139,8 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("officials", OfficialViewSet, basename="official")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from . import search
+from . import history, search
 from .cache import cache_public_page
 from .filters import CommitmentFilter
 from .models import Commitment, KeyTask, Official, Organization, Source
@@ -37,7 +37,10 @@ def readyz(request):
 @cache_public_page
 @require_safe
 def home(request):
-    return render(request, "policies/dashboard.html", dashboard_stats())
+    context = dashboard_stats()
+    charts = history.task_charts(context["tasks"])
+    context["task_charts"] = [(task, charts[task.pk]) for task in context["tasks"] if task.pk in charts]
+    return render(request, "policies/dashboard.html", context)
 
 
 @method_decorator([cache_public_page, require_safe], name="dispatch")
@@ -86,8 +89,12 @@ def _dress_filter_form(form):
 @require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
-    updates = commitment.updates.for_timeline()
-    return render(request, "policies/commitment_detail.html", {"commitment": commitment, "updates": updates})
+    updates = list(commitment.updates.for_timeline())
+    return render(
+        request,
+        "policies/commitment_detail.html",
+        {"commitment": commitment, "updates": updates, "chart": history.commitment_chart(updates)},
+    )
 
 
 @cache_public_page

@@ -209,6 +209,9 @@ class CacheSettingsTests(SimpleTestCase):
 
         before = data_version()
         script = "import django; django.setup(); from policies.cache import bump_data_version; bump_data_version()"
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+        # What the two processes share is the version store, not a database: the other process needs
+        # none (on PostgreSQL the configured one is not the test database and may not even exist).
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
         subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
         self.assertNotEqual(data_version(), before)

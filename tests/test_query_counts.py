@@ -17,8 +17,9 @@ from .factories import load_conference, make_update, make_user
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
     # the dashboard (see querysets.dashboard_stats): totals by status and light, task roll-ups,
-    # sub-items, organization roll-ups, latest approved updates, red-light list
-    "home": 6,
+    # sub-items, organization roll-ups, latest approved updates, red-light list,
+    # task links and approved updates for the progress-over-time charts (history.task_charts)
+    "home": 8,
     # commitment with its relations, linked tasks, approved updates
     "commitment": 3,
     # source with its conference, the commitments whose quotes are highlighted

@@ -66,16 +66,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by WhiteNoise from the project: no CDN
     "simple_history",
     "policies.apps.LoginLockoutConfig",  # django-axes
     "csp",
     "policies",
+    "policies.following",
 ]
 
 MIDDLEWARE = [
     "policies.security.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "policies.cors.ReadOnlyApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +183,23 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     # The API is public and read-only: no session look-up per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# OpenAPI 3 at /api/schema/, documented at /api/docs/ (policies/openapi.py).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "经济工作承诺跟踪 · 数据接口 / Commitment tracker API",
+    "DESCRIPTION": (
+        "只读、公开、无需登录的 JSON 接口；筛选参数与网站“全部承诺”页相同。"
+        "整表下载见 /data/open-data.zip（CC BY 4.0；报纸原文版权归刊发媒体）。\n\n"
+        "Read-only, public JSON API; no sign-in. The filters are those of the site's commitment list. "
+        "Every table as CSV: /data/open-data.zip (CC BY 4.0; the newspaper's text is the publisher's)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Warning lights (see CommitmentQuerySet.with_light).
@@ -230,6 +251,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Mail (follow by email, policies/following/). Links in mails start with TRACKER_SITE_URL. Debug prints mails
+# to the console; production sends by SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
+TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "").strip() or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
+)
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "经济工作承诺跟踪 <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

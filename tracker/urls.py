@@ -12,5 +12,6 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("policies.api")),
+    path("follow/", include("policies.following.urls")),
     path("", include("policies.urls")),
 ]

@@ -1,0 +1,121 @@
+"""Progress over time, from approved updates: a commitment's steps and each key task's monthly average,
+with the coordinates of the small SVG charts the pages draw (templates/includes/progress_chart.html).
+
+A commitment's percent on a day is that of its latest approved update reported on or before it
+(0 before the first), the same rule as services.refresh_progress.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import ProgressUpdate, TaskLink
+
+WIDTH, HEIGHT, PAD = 240, 72, 4  # the chart's user units; CSS scales it
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A percent-over-time step line, ready to draw: ``points`` in SVG user units."""
+
+    points: str
+    dots: list  # [(x, y)] where the value changed
+    first: datetime.date
+    last: datetime.date
+    last_percent: float
+    description: str  # for screen readers: the same data in words
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def _x(day, first, last):
+    span = (last - first).days or 1
+    return round(PAD + (WIDTH - 2 * PAD) * (day - first).days / span, 1)
+
+
+def _y(percent):
+    return round(HEIGHT - PAD - (HEIGHT - 2 * PAD) * percent / 100, 1)
+
+
+def step_chart(series):
+    """A Chart of ``series`` [(date, percent)] in date order, held flat between changes; None if empty."""
+    if not series:
+        return None
+    first, last = series[0][0], series[-1][0]
+    coords, dots, value = [], [], series[0][1]
+    for day, percent in series:
+        x = _x(day, first, last)
+        coords += [(x, _y(value)), (x, _y(percent))]
+        dots.append((x, _y(percent)))
+        value = percent
+    if first == last:  # one point: a short flat line, so that there is something to see
+        coords.append((WIDTH - PAD, _y(value)))
+    words = "；".join(f"{day:%Y-%m-%d} {percent:g}%" for day, percent in series)
+    return Chart(
+        points=" ".join(f"{x},{y}" for x, y in coords),
+        dots=dots,
+        first=first,
+        last=last,
+        last_percent=value,
+        description=f"完成进度（0–100%）随时间的变化：{words}",
+    )
+
+
+def commitment_chart(updates):
+    """The chart of a commitment's approved ``updates`` (any order; already read for its timeline)."""
+    latest_per_day = {}
+    for update in sorted(updates, key=lambda u: (u.reported_on, u.pk)):
+        latest_per_day[update.reported_on] = update.percent
+    return step_chart(sorted(latest_per_day.items()))
+
+
+def _month_end(day):
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def task_charts(tasks):
+    """{task pk: Chart of its commitments' average percent at each month end}, for top-level ``tasks``
+    annotated with ``n_commitments`` (KeyTask.objects.with_rollup()). Tasks with no approved update get none.
+
+    Two queries whatever the data size: the task links, and the approved updates read in commitment order.
+    Each update adds its change over the commitment's previous one to its month; the running sum over
+    months, divided by the task's commitments, is the average a month end would have shown.
+    """
+    tasks = [task for task in tasks if task.n_commitments]
+    if not tasks:
+        return {}
+    ids = [task.pk for task in tasks]
+    under = defaultdict(set)  # commitment → top-level tasks it counts for (once each, sub-items included)
+    links = TaskLink.objects.filter(Q(task_id__in=ids) | Q(task__parent_id__in=ids)).values_list(
+        "commitment_id", "task_id", "task__parent_id"
+    )
+    for commitment_id, task_id, parent_id in links.iterator(chunk_size=5000):
+        under[commitment_id].add(task_id if task_id in ids else parent_id)
+    changes = defaultdict(lambda: defaultdict(int))  # task → month end → sum of percent changes
+    updates = (
+        ProgressUpdate.objects.approved()
+        .filter(commitment_id__in=TaskLink.objects.filter(Q(task_id__in=ids) | Q(task__parent_id__in=ids)).values("commitment_id"))
+        .order_by("commitment_id", "reported_on", "pk")
+        .values_list("commitment_id", "reported_on", "percent")
+    )
+    current, previous = None, 0
+    for commitment_id, reported_on, percent in updates.iterator(chunk_size=5000):
+        if commitment_id != current:
+            current, previous = commitment_id, 0
+        month = _month_end(reported_on)
+        for task_id in under[commitment_id]:
+            changes[task_id][month] += percent - previous
+        previous = percent
+    charts = {}
+    for task in tasks:
+        if not changes[task.pk]:
+            continue
+        total, series = 0, []
+        for month in sorted(changes[task.pk]):
+            total += changes[task.pk][month]
+            series.append((month, round(total / task.n_commitments, 1)))
+        charts[task.pk] = step_chart(series)
+    return charts
