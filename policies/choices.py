@@ -42,6 +42,11 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", "已退回"
 
 
+class ReminderKind(models.TextChoices):
+    DIGEST = "digest", "每日摘要"
+    CHASE = "chase", "催办"
+
+
 class LinkOrigin(models.TextChoices):
     CURATED = "curated", "人工核定"
     SUGGESTED = "suggested", "分词相似度建议"

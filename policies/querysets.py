@@ -75,18 +75,27 @@ class CommitmentQuerySet(models.QuerySet):
     def with_light(self, today=None):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.
 
-        grey: closed (completed or not kept); red: past due; yellow: due within
-        WARNING_DUE_SOON_DAYS and under WARNING_DUE_SOON_PERCENT, or no approved
-        update for WARNING_STALE_DAYS (counted from publication when there is none); green otherwise.
+        grey: closed (completed or not kept); red: past due (or past its next milestone); yellow: due
+        (or its next milestone due) within WARNING_DUE_SOON_DAYS and under WARNING_DUE_SOON_PERCENT
+        (or the milestone's target), or no approved update for WARNING_STALE_DAYS (counted from publication when there is none); green otherwise.
         """
         today = today or timezone.localdate()
         soon = today + datetime.timedelta(days=settings.WARNING_DUE_SOON_DAYS)
         stale = today - datetime.timedelta(days=settings.WARNING_STALE_DAYS)
+        # With milestones, the next one not yet reached stands in for the due date and its target for
+        # WARNING_DUE_SOON_PERCENT; without (or once all are reached), the commitment's own due date.
+        upcoming = _related(self.model, "milestones").objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
+        upcoming = upcoming.order_by("due_on", "target_percent")
         return self.annotate(
+            next_due=Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date")),
+            next_target=Coalesce(
+                models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
+            ),
+        ).annotate(
             light=Case(
                 When(status__in=CLOSED_STATUSES, then=Value(Light.GREY)),
-                When(due_date__lt=today, then=Value(Light.RED)),
-                When(Q(due_date__lte=soon) & Q(percent__lt=settings.WARNING_DUE_SOON_PERCENT), then=Value(Light.YELLOW)),
+                When(next_due__lt=today, then=Value(Light.RED)),
+                When(Q(next_due__lte=soon) & Q(percent__lt=F("next_target")), then=Value(Light.YELLOW)),
                 When(
                     Q(last_update_on__lt=stale)
                     | Q(last_update_on__isnull=True, statement__source__published_on__lt=stale),

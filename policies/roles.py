@@ -24,6 +24,7 @@ _ALL = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS = {
     REVIEWER_GROUP: {
         "commitment": _ALL,
+        "milestone": _ALL,
         "progressupdate": (*_ALL, "review"),
         "keytask": _ALL,
         "tasklink": _ALL,
@@ -36,11 +37,13 @@ ROLE_PERMISSIONS = {
         "importedreport": _ALL,
         # Who reports for which organization is decided with the accounts, by a superuser.
         "reporter": ("view",),
+        "reminder": ("view",),
         # Login lockouts (django-axes): deleting an account's attempts unlocks it.
         "axes.accessattempt": ("view", "delete"),
     },
     REPORTER_GROUP: {
         "commitment": ("view",),
+        "milestone": ("view",),
         "progressupdate": ("view", "add", "change"),
         "tasklink": ("view",),
         "keytask": ("view",),
@@ -48,6 +51,7 @@ ROLE_PERMISSIONS = {
         "official": ("view",),
         "statement": ("view",),
         "source": ("view",),
+        "reminder": ("view",),
     },
 }
 

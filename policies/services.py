@@ -44,15 +44,68 @@ def refresh_progress(*, commitments=None):
 # reviewer then waits, and reads the first one's approval once it is committed, instead of
 # overwriting the commitment from a snapshot that never saw it.
 
-EDITABLE_FIELDS = ("reported_on", "status", "percent", "note", "evidence_url")
+EDITABLE_FIELDS = ("reported_on", "status", "percent", "note", "evidence_url", "milestone")
 
 
 def _lock_commitments(ids):
     list(Commitment.objects.filter(pk__in=set(ids)).order_by("pk").select_for_update().values_list("pk", flat=True))
 
 
-def _refresh(ids):
-    refresh_progress(commitments=Commitment.objects.filter(pk__in=set(ids)))
+def _refresh(ids, *, user=None, action="", always=False):
+    """Recompute the commitments ``ids`` and record on each one's history what the change was.
+
+    refresh_progress writes with .update(), which simple-history cannot see, so the row is added
+    here: with the user, the action in words, and the old and new status and percent. Without
+    ``always`` only commitments whose status or percent changed get a row; a review always does, so
+    that a rejection shows on the commitment too.
+    """
+    ids = set(ids)
+    before = {pk: (status, percent) for pk, status, percent in
+              Commitment.objects.filter(pk__in=ids).values_list("pk", "status", "percent")}
+    refresh_progress(commitments=Commitment.objects.filter(pk__in=ids))
+    if not action:
+        return
+    rows = []
+    for commitment in Commitment.objects.filter(pk__in=ids).order_by("pk"):
+        old = before.get(commitment.pk)
+        if old is None or (not always and old == (commitment.status, commitment.percent)):
+            continue
+        commitment._change_reason = f"{action}：{_progress_words(*old)} → {_progress_words(commitment.status, commitment.percent)}"
+        rows.append(commitment)
+    Commitment.history.bulk_history_create(rows, update=True, default_user=user, default_date=timezone.now())
+
+
+def _progress_words(status, percent):
+    return f"{Status(status).label} {percent}%"
+
+
+def _differs_from_its_history(row):
+    """Whether ``row`` differs from its latest history record (a reload that changed nothing adds none)."""
+    latest = type(row).history.filter(id=row.pk).order_by("-history_date", "-history_id").first()
+    if latest is None:
+        return True
+    names = {field.attname for field in latest._meta.concrete_fields}
+    return any(getattr(row, f.attname) != getattr(latest, f.attname)
+               for f in row._meta.concrete_fields if f.attname in names)
+
+
+# The change reason of history rows written for rows a fixture loaded (load_conference tells them
+# from staff's changes by it).
+LOADED_FROM_FIXTURE = "载入会议数据"
+
+
+@transaction.atomic
+def record_loaded_history(*, updated=None):
+    """History rows for rows written by a fixture load, which simple-history skips (raw saves): a
+    first row for every tracked row that has none, and a new one for each row in ``updated``
+    ({model: ids}); safe to repeat."""
+    for model, ids in (updated or {}).items():
+        if hasattr(model, "history"):
+            rows = [row for row in model.objects.filter(pk__in=ids) if _differs_from_its_history(row)]
+            model.history.bulk_history_create(rows, update=True, default_change_reason=LOADED_FROM_FIXTURE)
+    for model in (Commitment, KeyTask, TaskLink, ProgressUpdate):
+        missing = model.objects.exclude(pk__in=model.history.values("id"))
+        model.history.bulk_history_create(list(missing), default_change_reason=LOADED_FROM_FIXTURE)
 
 
 def _require_reviewer(user):
@@ -193,7 +246,7 @@ def revise_update(*, update, editor):
     current.full_clean()
     current._history_user = editor
     current.save()
-    _refresh([current.commitment_id])
+    _refresh([current.commitment_id], user=editor, action="修改已审核通过的进展填报")
     return current
 
 
@@ -208,7 +261,7 @@ def _lock_commitments_of(updates):
 @transaction.atomic
 def approve_updates(*, updates, reviewer):
     """Approve the given updates and recompute their commitments' status and percent."""
-    return _review(updates, reviewer, ReviewState.APPROVED, reason="")
+    return _review(updates, reviewer, ReviewState.APPROVED, reason="", action="审核通过进展填报")
 
 
 @transaction.atomic
@@ -218,10 +271,10 @@ def reject_updates(*, updates, reviewer, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"review_reason": "请填写退回理由。"})
-    return _review(updates, reviewer, ReviewState.REJECTED, reason=reason)
+    return _review(updates, reviewer, ReviewState.REJECTED, reason=reason, action=f"退回进展填报（理由：{reason}）")
 
 
-def _review(updates, reviewer, state, *, reason):
+def _review(updates, reviewer, state, *, reason, action):
     """Set the review state of ``updates``, commitments locked first, then derive their progress again."""
     _require_reviewer(reviewer)
     ids, commitment_ids = _lock_commitments_of(updates)
@@ -236,7 +289,7 @@ def _review(updates, reviewer, state, *, reason):
         current._history_user = reviewer
         current.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
         reviewed.append(current)
-    _refresh(commitment_ids)
+    _refresh(commitment_ids, user=reviewer, action=action, always=True)
     return reviewed
 
 
@@ -256,7 +309,7 @@ def delete_updates(*, updates, reviewer):
     for current in ProgressUpdate.objects.filter(pk__in=ids):
         current._history_user = reviewer
         current.delete()
-    _refresh(commitment_ids)
+    _refresh(commitment_ids, user=reviewer, action="删除进展填报")
 
 
 @transaction.atomic
@@ -271,7 +324,7 @@ def restore_update(*, update_id, reviewer):
     update.full_clean(validate_unique=False)
     update._history_user = reviewer
     update.save(force_insert=True)
-    _refresh([update.commitment_id])
+    _refresh([update.commitment_id], user=reviewer, action="恢复已删除的进展填报")
     return update
 
 
@@ -288,6 +341,30 @@ def accept_suggestion(*, commitment, task):
     link.save()
     invalidation.tasks_changed()
     return link
+
+
+@transaction.atomic
+def close_commitment(*, commitment, reviewer, note, today=None):
+    """Close out (销号) a completed commitment: it leaves the active queues and stays public."""
+    _require_reviewer(reviewer)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"close_note": "请填写销号说明。"})
+    _lock_commitments([commitment.pk])
+    current = Commitment.objects.get(pk=commitment.pk)
+    if current.closed_on:
+        raise ValidationError(f"这项承诺已于 {current.closed_on:%Y-%m-%d} 销号。")
+    if current.status != Status.COMPLETED:
+        raise ValidationError("只有状态为“已完成”的承诺事项才能销号。")
+    current.closed_on = today or timezone.localdate()
+    current.closed_by = reviewer
+    current.close_note = note
+    current.full_clean()
+    current._history_user = reviewer
+    current._change_reason = f"销号（说明：{note}）：{_progress_words(current.status, current.percent)}"
+    current.save(update_fields=["closed_on", "closed_by", "close_note"])
+    invalidation.pages_changed()
+    return current
 
 
 # Deleting a commitment deletes its task links by cascade, each with a deletion record of its own,

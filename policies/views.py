@@ -90,10 +90,12 @@ def _dress_filter_form(form):
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
     updates = list(commitment.updates.for_timeline())
+    milestones = list(commitment.milestones.all())
     return render(
         request,
         "policies/commitment_detail.html",
-        {"commitment": commitment, "updates": updates, "chart": history.commitment_chart(updates)},
+        {"commitment": commitment, "updates": updates, "chart": history.commitment_chart(updates),
+         "milestones": milestones},
     )
 
 

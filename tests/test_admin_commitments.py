@@ -94,7 +94,9 @@ class CommitmentAdminTests(TestCase):
             "links-TOTAL_FORMS": 1, "links-INITIAL_FORMS": 1,
             "links-0-id": self.fresh.links.get().pk, "links-0-commitment": self.fresh.pk,
             "links-2-TOTAL_FORMS": 0, "links-2-INITIAL_FORMS": 0,
-            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
         })
         self.fresh.refresh_from_db()
         self.assertEqual(self.fresh.summary, "新摘要")
@@ -109,7 +111,9 @@ class CommitmentAdminTests(TestCase):
             "links-0-id": self.fresh.links.get().pk, "links-0-commitment": self.fresh.pk,
             "links-2-TOTAL_FORMS": 1, "links-2-INITIAL_FORMS": 0,
             "links-2-0-task": self.child.pk, "links-2-0-origin": "curated", "links-2-0-commitment": self.fresh.pk,
-            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
         })
         self.assertEqual(set(self.fresh.tasks.values_list("code", flat=True)), {"T3", "T2.1"})
         link = self.fresh.links.get(task=self.child)

@@ -113,7 +113,9 @@ class CommitmentMatrixTests(AdminMatrixTestCase):
                     "summary": "改过的摘要", "due_date": "2021-12-31", "due_basis": "",
                     "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0,
                     "links-2-TOTAL_FORMS": 0, "links-2-INITIAL_FORMS": 0,
-                    "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+                    "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
                 })
                 commitment.refresh_from_db()
                 self.assertEqual(commitment.summary == "改过的摘要", changes, response.status_code)

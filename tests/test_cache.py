@@ -114,7 +114,9 @@ class PageCacheTests(TestCase):
             "summary": "加大就业失业动态监测（已修订）", "due_date": "2021-12-31", "due_basis": "",
             "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0,
             "links-2-TOTAL_FORMS": 0, "links-2-INITIAL_FORMS": 0,
-            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
         }))
         self.assertIn("加大就业失业动态监测（已修订）", html)
         self.assertIn("加大就业失业动态监测（已修订）", self.get(detail).content.decode())
@@ -135,7 +137,9 @@ class PageCacheTests(TestCase):
             "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0,
             "links-2-TOTAL_FORMS": 1, "links-2-INITIAL_FORMS": 0,
             "links-2-0-task": task.pk, "links-2-0-origin": "curated", "links-2-0-commitment": self.commitment.pk,
-            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0, "_save": "保存",
+            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
         }))
         self.assertIn(self.commitment.summary, html)
 

@@ -20,8 +20,8 @@ EXPECTED = {
     # sub-items, organization roll-ups, latest approved updates, red-light list,
     # task links and approved updates for the progress-over-time charts (history.task_charts)
     "home": 8,
-    # commitment with its relations, linked tasks, approved updates
-    "commitment": 3,
+    # commitment with its relations, linked tasks, approved updates, milestones
+    "commitment": 4,
     # source with its conference, the commitments whose quotes are highlighted
     "source": 2,
     # count, page of commitments, linked tasks

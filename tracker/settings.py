@@ -158,6 +158,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Staff land on their workbench (policies/workbench/), not on the bare admin index.
+LOGIN_REDIRECT_URL = "workbench:index"
 
 # Only staff have sessions. A working day at most, and none left behind in a shared office's browser.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
@@ -206,6 +208,11 @@ SPECTACULAR_SETTINGS = {
 WARNING_DUE_SOON_DAYS = env_int("WARNING_DUE_SOON_DAYS", 30)
 WARNING_DUE_SOON_PERCENT = env_int("WARNING_DUE_SOON_PERCENT", 80)
 WARNING_STALE_DAYS = env_int("WARNING_STALE_DAYS", 90)
+# Workbench and reminders: a commitment is "silent" after this many days without an approved update,
+# and reporters are reminded of what falls due within REMINDER_DUE_DAYS.
+SILENT_DAYS = env_int("TRACKER_SILENT_DAYS", 30)
+REMINDER_DUE_DAYS = env_int("TRACKER_REMINDER_DUE_DAYS", 14)
+# Reminder mails (policies/reminders.py) use the mail settings below with the follow mails.
 
 # Behind a reverse proxy that terminates HTTPS (README, "Deploying"). The proxy must set
 # X-Forwarded-Proto itself, overwriting what the client sent; otherwise leave this off.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from policies import views
+from policies.workbench import views as workbench_views
 
 admin.site.site_header = "经济工作承诺跟踪 · 管理后台"
 admin.site.site_title = "承诺跟踪管理"
@@ -10,7 +11,9 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("admin/login/", workbench_views.login, name="staff_login"),
     path("admin/", admin.site.urls),
+    path("workbench/", include("policies.workbench.urls")),
     path("api/", include("policies.api")),
     path("follow/", include("policies.following.urls")),
     path("", include("policies.urls")),

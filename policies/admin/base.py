@@ -1,6 +1,13 @@
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+EMPTY = "（空）"
 
 
 class NotFoundOutsideScopeMixin:
@@ -14,6 +21,29 @@ class NotFoundOutsideScopeMixin:
         return obj
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """History deltas as a person reads them: choice labels, user names, "（空）" for nothing,
+    instead of stored values ("submitted → approved", "None", "Deleted 用户 (pk=None)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):
+            return EMPTY if value.pk is None else f"已删除的{value.model._meta.verbose_name}（编号 {value.pk}）"
+        if value is None or value == "":
+            return EMPTY
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+        if isinstance(value, datetime.date):
+            return f"{value:%Y-%m-%d}"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if hasattr(value, "get_username"):
+            return value.get_full_name() or value.get_username()
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin whose "revert to this version" form obeys the change permission.
 
@@ -22,6 +52,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """
 
     object_history_list_template = "admin/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_history_permission(request):

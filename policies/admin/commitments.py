@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from .. import invalidation, ledger, search, services
 from ..choices import LIGHT_COLOURS, Light, ReviewState
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
-from ..models import Commitment, KeyTask, ProgressUpdate, TaskLink
+from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
 from ..selectors import task_choices
 from ..roles import (
     can_manage_links,
@@ -92,6 +92,37 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+class MilestoneInline(admin.TabularInline):
+    """Dated stages; the next one not yet reached drives the light and the public page."""
+
+    model = Milestone
+    fields = ("due_on", "title", "target_percent")
+    extra = 0
+    verbose_name_plural = "阶段节点（按时限排列；下一个未达成的节点决定预警灯）"
+
+
+class ReminderInline(admin.TabularInline):
+    """The reminders sent about this commitment (催办), newest first; written only by policies.reminders."""
+
+    model = Reminder
+    fields = ("sent_at", "kind", "recipient", "sent_by", "subject")
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "催办记录（最新在前）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient", "sent_by").order_by("-sent_at", "-id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
@@ -103,14 +134,16 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
     list_per_page = 50
-    inlines = (TaskLinkInline, TaskLinkAddInline, ProgressUpdateInline)
+    inlines = (TaskLinkInline, TaskLinkAddInline, MilestoneInline, ProgressUpdateInline, ReminderInline)
     derived_fields = ("status", "percent", "last_update_on", "light_badge")
+    close_out_fields = ("closed_on", "closed_by", "close_note")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
     fieldsets = (
         ("原文出处", {"fields": ("statement", "organization", "number", "quote", "span_start", "span_end",
                              "passage_link")}),
         ("承诺内容", {"fields": ("summary", "due_date", "due_basis")}),
         ("当前进展（由最近一次审核通过的进展填报自动计算，不能手工修改）", {"fields": derived_fields}),
+        ("销号（由督查员在工作台办理）", {"fields": close_out_fields}),
     )
     change_form_template = "admin/policies/commitment/change_form.html"
     change_list_template = "admin/policies/commitment/change_list.html"
@@ -151,8 +184,14 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     def get_readonly_fields(self, request, obj=None):
         # Reporters only ever get view permission, which already makes everything read-only;
         # the derived progress is read-only for everybody, the provenance once the row exists.
-        fields = ("passage_link", *self.derived_fields)
+        fields = ("passage_link", *self.derived_fields, *self.close_out_fields)
         return (*fields, *self.provenance_fields) if obj else fields
+
+    def get_inlines(self, request, obj):
+        # The empty "add a link" rows are only useful to someone who may add links.
+        if can_manage_links(request.user):
+            return self.inlines
+        return tuple(inline for inline in self.inlines if inline is not TaskLinkAddInline)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or can_see_commitment(request.user, obj))
@@ -168,7 +207,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
         invalidation.commitments_changed([obj.pk for obj in objs])
 
     def related_data_changed(self, obj):
-        # The links inline: the task pages and the suggestions' profiles.
+        # The links inline: the task pages and the suggestions' profiles; the milestones inline: the lights
+        # on every page (tasks_changed makes the pages stale too).
         invalidation.tasks_changed()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -184,12 +224,11 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Only a saved commitment has suggestions: the add page has no text to compare yet, and
         # the change page that follows the save shows them.
-        if obj is not None and obj.pk:
+        # Suggestions are for whoever can act on them: a reporter could neither accept one nor link by hand.
+        if obj is not None and obj.pk and can_manage_links(request.user) and self.has_change_permission(request, obj):
+            context["show_suggestions"] = True
             context["suggestions"] = search.suggest_for_commitment(obj, limit=SUGGESTION_LIMIT)
-            if can_manage_links(request.user) and self.has_change_permission(request, obj):
-                context["accept_suggestion_url"] = reverse(
-                    "admin:policies_commitment_accept_suggestion", args=[obj.pk]
-                )
+            context["accept_suggestion_url"] = reverse("admin:policies_commitment_accept_suggestion", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def accept_suggestion_view(self, request, object_id):

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 
 from .. import services
 from ..choices import ReviewState
-from ..models import ProgressUpdate
+from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
 from .list_filters import UpdateOrganizationKindListFilter
@@ -34,7 +34,7 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     date_hierarchy = "reported_on"
     list_per_page = 50
     actions = ("approve_selected", "reject_selected")
-    editable_fields = ("commitment", "reported_on", "status", "percent", "note", "evidence_url")
+    editable_fields = ("commitment", "reported_on", "status", "percent", "milestone", "note", "evidence_url")
     review_fields = ("review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
     change_form_template = "admin/policies/progressupdate/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -56,7 +56,22 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "commitment":
             kwargs["queryset"] = visible_commitments(request.user)
+        if db_field.name == "milestone":
+            kwargs["queryset"] = self._milestone_choices(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _milestone_choices(self, request):
+        """The milestones of the commitment being reported on when known (?commitment= or the saved
+        update), else of every commitment the user may see; the model's clean() pairs them anyway."""
+        milestones = Milestone.objects.filter(commitment__in=visible_commitments(request.user)).select_related("commitment")
+        match = request.resolver_match
+        object_id = match.kwargs.get("object_id") if match else None
+        commitment_id = request.GET.get("commitment") or request.POST.get("commitment")
+        if object_id and str(object_id).isdigit():
+            commitment_id = ProgressUpdate.objects.filter(pk=object_id).values_list("commitment_id", flat=True).first()
+        if commitment_id and str(commitment_id).isdigit():
+            milestones = milestones.filter(commitment_id=commitment_id)
+        return milestones.order_by("due_on", "target_percent")
 
     # ---- permissions: model permissions from the groups, narrowed per object ------------------
 
@@ -83,9 +98,12 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             # "Revert" on the history page of a deleted update: bring it back, then apply the form.
             services.restore_update(update_id=obj.pk, reviewer=request.user)
         if change:
-            services.revise_update(update=obj, editor=request.user)
+            revised = services.revise_update(update=obj, editor=request.user)
+            if revised.review_state == ReviewState.SUBMITTED and not is_reviewer(request.user):
+                messages.info(request, "已重新提交，等待督查员审核；审核通过后才会公开。")
         else:
             services.submit_update(update=obj, author=request.user)
+            messages.info(request, "已提交，等待督查员审核；审核通过后才会公开。")
 
     def delete_model(self, request, obj):
         services.delete_updates(updates=[obj], reviewer=request.user)

@@ -9,12 +9,14 @@ The choices live in ``policies.choices`` (with their labels, colours and orders)
 importable from here, under the same names, for code that needs a model and its choices together.
 """
 
-from ..choices import DraftState, Light, LinkOrigin, OrganizationKind, ReviewState, Status, TaskOrigin
+from ..choices import DraftState, Light, LinkOrigin, OrganizationKind, ReminderKind, ReviewState, Status, TaskOrigin
 from .commitments import Commitment, Statement, TaskLink
 from .conference import Conference, KeyTask, Source
 from .imports import DraftCommitment, DraftStatement, DraftTask, ImportedReport
+from .milestones import Milestone
 from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
+from .reminders import Reminder
 from .search import SearchDocument, SearchIndexEntry
 
 __all__ = [
@@ -28,10 +30,13 @@ __all__ = [
     "KeyTask",
     "Light",
     "LinkOrigin",
+    "Milestone",
     "Official",
     "Organization",
     "OrganizationKind",
     "ProgressUpdate",
+    "Reminder",
+    "ReminderKind",
     "Reporter",
     "ReviewState",
     "SearchDocument",

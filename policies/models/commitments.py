@@ -1,5 +1,6 @@
 """What officials said (statements), what they committed to, and the key tasks each commitment serves."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -82,7 +83,20 @@ class Commitment(SpanMixin, models.Model):
     percent = models.PositiveSmallIntegerField("当前进度（%）", default=0)
     last_update_on = models.DateField("最近一次审核通过的进展日期", null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["status", "percent", "last_update_on"])
+    # Close-out (销号): a reviewer's confirmation that a completed commitment needs no more follow-up.
+    # Written only by services.close_commitment; the commitment stays public with its whole record.
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="closed_commitments",
+        verbose_name="销号人",
+    )
+    # db_default: the demo generator and other raw inserts that predate close-out need not name it.
+    close_note = models.TextField("销号说明", blank=True, db_default="")
+
+    # The derived progress is tracked too: refresh_progress writes it with .update(), which records
+    # nothing, so the review services add a history row themselves (services._record_progress).
+    # Review and close-out reasons quote the reviewer's words, which may be longer than the default 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = CommitmentManager()
 
     class Meta:
@@ -93,6 +107,9 @@ class Commitment(SpanMixin, models.Model):
             models.CheckConstraint(condition=_span_is_valid(), name="policies_commitment_span_valid"),
             models.CheckConstraint(condition=_in_choices("status", Status), name="policies_commitment_status_valid"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="policies_commitment_percent_range"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(close_note=""), name="policies_commitment_closed_has_note"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "due_date"], name="policies_commitment_org_due"),

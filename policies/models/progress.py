@@ -11,6 +11,7 @@ from ..choices import ReviewState, Status
 from ..querysets import ProgressUpdateQuerySet
 from .base import _in_choices
 from .commitments import Commitment
+from .milestones import Milestone
 
 
 class ProgressUpdate(models.Model):
@@ -20,6 +21,10 @@ class ProgressUpdate(models.Model):
     percent = models.PositiveSmallIntegerField("完成进度（%）")
     note = models.TextField("进展说明")
     evidence_url = models.URLField("佐证链接", max_length=500, blank=True)
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates", verbose_name="对应阶段节点",
+        help_text="这次进展针对的阶段节点（如有）。",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates", verbose_name="填报人"
     )
@@ -72,5 +77,7 @@ class ProgressUpdate(models.Model):
             errors["percent"] = "状态为“已完成”时，完成进度必须是 100%。"
         if self.reported_on and self.reported_on > timezone.localdate():
             errors["reported_on"] = "进展日期不能晚于今天。"
+        if self.milestone_id and self.commitment_id and self.milestone.commitment_id != self.commitment_id:
+            errors["milestone"] = "只能选择这项承诺自己的阶段节点。"
         if errors:
             raise ValidationError(errors)

@@ -7,13 +7,13 @@ from django.db import transaction
 
 from policies import invalidation
 from policies.models import Commitment, KeyTask, TaskLink
-from policies.services import refresh_progress
+from policies.services import LOADED_FROM_FIXTURE, record_loaded_history, refresh_progress
 
 DEFAULT_FIXTURES = ["fixtures/conference-2020.json"]
 
-# Reloading never overwrites staff work. Rows loaded from a fixture have no history (loaddata saves
-# raw, and simple-history records nothing for raw saves), so a history record means someone changed
-# the row since: the fixture leaves it as it is; a deletion in the history means someone removed it:
+# Reloading never overwrites staff work. Rows loaded from a fixture have only history records marked
+# LOADED_FROM_FIXTURE (written by this command: simple-history records nothing for raw saves), so any
+# other history record means someone changed the row since: the fixture leaves it as it is; a deletion in the history means someone removed it:
 # the fixture does not bring it back. Rows of models without history (conference, source, organization,
 # official, statement) cannot tell, so the fixture only creates them when they are missing.
 # How a row is known in the history when it is gone (its natural key, as ids):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, fixtures, **options):
         counts = {"created": 0, "updated": 0, "kept": 0}
+        updated = {}  # model → ids of existing rows this load changed
         left_out = set()  # (model label, natural key) of rows staff removed, which rows after them may name
         for fixture in fixtures:
             with open(fixture, encoding="utf-8") as stream:
@@ -46,12 +47,17 @@ class Command(BaseCommand):
                     left_out.add((raw["model"], tuple(loaded.object.natural_key())))
                 elif outcome != "kept":
                     loaded.save()
+                    if outcome == "updated":
+                        updated.setdefault(type(loaded.object), set()).add(loaded.object.pk)
                 counts[outcome] += 1
         # The fixture writes every field of a commitment, the derived progress too: derive it again.
         refresh_progress()
         # loaddata saves raw rows and the project has no signal receivers: derive the search index,
         # the suggestions and the cached pages from what was loaded, once, after the commit.
         invalidation.everything_changed()
+        # simple-history does not record raw saves either: each row created or updated here gets a
+        # history row of its own, marked LOADED_FROM_FIXTURE so that _outcome can tell it from staff's.
+        record_loaded_history(updated=updated)
         if options["verbosity"]:
             self.stdout.write(
                 f"会议数据：新增 {counts['created']} 条，更新 {counts['updated']} 条，"
@@ -73,7 +79,7 @@ def _outcome(loaded):
     row = loaded.object
     model = type(row)
     if row.pk is not None and model._default_manager.filter(pk=row.pk).exists():
-        if not hasattr(model, "history") or model.history.filter(id=row.pk).exists():
+        if not hasattr(model, "history") or _changed_by_staff(model, row.pk):
             return "kept"
         return "updated"
     if model in IDENTITY:
@@ -81,3 +87,7 @@ def _outcome(loaded):
         if model.history.filter(history_type="-", **identity).exists():
             return "kept"
     return "created"
+
+
+def _changed_by_staff(model, pk):
+    return model.history.filter(id=pk).exclude(history_change_reason=LOADED_FROM_FIXTURE).exists()

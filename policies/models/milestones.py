@@ -1,0 +1,43 @@
+"""Dated stages of a commitment."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .commitments import Commitment
+
+
+class Milestone(models.Model):
+    """A dated stage of a commitment (the source has staged targets such as "2022年和2025年两阶段").
+
+    Reached when the commitment's approved percent is at least ``target_percent``. The next milestone
+    not yet reached is what the warning light and the public page measure the commitment against.
+    """
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones", verbose_name="承诺事项")
+    due_on = models.DateField("节点时限")
+    title = models.CharField("节点目标", max_length=200)
+    target_percent = models.PositiveSmallIntegerField(
+        "节点目标进度（%）", help_text="审核通过的完成进度达到这个数即视为完成该节点；最后一个节点通常是 100。"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "阶段节点"
+        ordering = ["due_on", "target_percent", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_percent__gte=1) & Q(target_percent__lte=100), name="policies_milestone_percent_range"
+            ),
+            models.UniqueConstraint(fields=["commitment", "target_percent"], name="policies_milestone_unique_target"),
+        ]
+        indexes = [models.Index(fields=["commitment", "target_percent", "due_on"], name="policies_milestone_next")]
+
+    def __str__(self):
+        return f"{self.due_on:%Y-%m-%d} {self.title}（目标 {self.target_percent}%）"
+
+    def clean(self):
+        if self.commitment_id and self.due_on and self.due_on > self.commitment.due_date:
+            raise ValidationError({"due_on": f"节点时限不能晚于承诺的完成时限 {self.commitment.due_date:%Y-%m-%d}。"})
