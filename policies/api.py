@@ -1,4 +1,4 @@
-"""The read-only JSON API: commitments, the key-task tree, organizations, officials."""
+"""The read-only JSON API: conferences, commitments, the key-task tree, organizations, officials."""
 
 from django.urls import include, path
 from django.utils.decorators import method_decorator
@@ -9,14 +9,25 @@ from rest_framework import pagination, routers, serializers, viewsets
 from . import openapi  # noqa: F401  (registers the bilingual filter descriptions)
 
 from .cache import cache_public_page
-from .filters import CommitmentFilter
-from .models import Commitment, KeyTask, Official, Organization
+from .filters import CommitmentFilter, KeyTaskFilter, OfficialFilter, OrganizationFilter
+from .models import Commitment, Conference, KeyTask, Official, Organization
 
 
 class Pagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class ConferenceSerializer(serializers.ModelSerializer):
+    """A conference with its counts: commitments, and how many of them have any approved report."""
+
+    commitments = serializers.IntegerField(source="n_commitments")
+    reported = serializers.IntegerField(source="n_reported")
+
+    class Meta:
+        model = Conference
+        fields = ["id", "slug", "name", "city", "held_on", "plan_year", "commitments", "reported"]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -62,9 +73,11 @@ class LinkedTaskSerializer(serializers.ModelSerializer):
 
 
 class SubTaskSerializer(serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
     class Meta:
         model = KeyTask
-        fields = ["id", "code", "order", "title", "description", "origin", "span"]
+        fields = ["id", "conference", "code", "order", "title", "description", "origin", "span"]
 
     span = serializers.SerializerMethodField()
 
@@ -86,14 +99,17 @@ class CommitmentSerializer(serializers.ModelSerializer):
     tasks = LinkedTaskSerializer(many=True)
     span = serializers.SerializerMethodField()
     source = serializers.SlugRelatedField(source="statement.source", slug_field="slug", read_only=True)
+    conference = serializers.SlugRelatedField(source="statement.source.conference", slug_field="slug", read_only=True)
     status_display = serializers.CharField(source="get_status_display")
     light = serializers.CharField()
+    has_approved_report = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Commitment
         fields = [
-            "id", "summary", "quote", "source", "span", "official", "organization", "tasks",
-            "status", "status_display", "percent", "light", "due_date", "due_basis", "last_update_on",
+            "id", "summary", "quote", "conference", "source", "span", "official", "organization", "tasks",
+            "status", "status_display", "has_approved_report", "percent", "light", "due_date", "due_basis",
+            "last_update_on",
         ]
 
     @extend_schema_field(SPAN_SCHEMA)
@@ -111,29 +127,41 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Commitment.objects.with_source_and_tasks().with_light().order_by("statement__span_start", "number", "id")
 
 
+class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every conference, oldest first, with its counts (one query)."""
+
+    serializer_class = ConferenceSerializer
+    pagination_class = None
+    queryset = Conference.objects.with_counts().order_by("held_on", "id")
+
+
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
-    """The whole key-task tree: top-level tasks, each with its sub-items."""
+    """The whole key-task tree: top-level tasks, each with its sub-items (``conference``: one conference's)."""
 
     serializer_class = TaskTreeSerializer
     pagination_class = None
+    filterset_class = KeyTaskFilter
 
     def get_queryset(self):
-        return KeyTask.objects.tree()
+        return KeyTask.objects.tree().order_by("conference__held_on", "order", "pk")
 
 
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
     queryset = Organization.objects.order_by("kind", "name", "id")
 
 
 class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     serializer_class = OfficialSerializer
+    filterset_class = OfficialFilter
     queryset = Official.objects.select_related("organization").order_by("organization__kind", "name", "id")
 
 
 router = routers.DefaultRouter()
+router.register("conferences", ConferenceViewSet, basename="conference")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("organizations", OrganizationViewSet, basename="organization")

@@ -14,6 +14,8 @@ from django.db import models
 
 
 class Status(models.TextChoices):
+    # No approved progress report yet: what the tracker does not know, not a finding that nothing was done.
+    NOT_REPORTED = "not_reported", "尚无报告"
     NOT_STARTED = "not_started", "未启动"
     IN_PROGRESS = "in_progress", "推进中"
     BEHIND = "behind", "进展滞后"
@@ -26,6 +28,7 @@ class Light(models.TextChoices):
     YELLOW = "yellow", "黄灯"
     GREEN = "green", "绿灯"
     GREY = "grey", "灰灯"
+    NONE = "none", "无报告"
 
 
 class OrganizationKind(models.TextChoices):
@@ -57,6 +60,9 @@ class TaskOrigin(models.TextChoices):
     QUOTED_DEMAND = "quoted_demand", "报道引用的会议要求"
 
 
+# What a progress update may say: a reporter reports a state, never the absence of a report.
+REPORTED_STATUSES = tuple(status for status in Status if status != Status.NOT_REPORTED)
+
 class DraftState(models.TextChoices):
     DRAFT = "draft", "待审核"
     ACCEPTED = "accepted", "已采纳"
@@ -67,8 +73,10 @@ class DraftState(models.TextChoices):
 CLOSED_STATUSES = (Status.COMPLETED, Status.NOT_KEPT)
 
 # Display order on the public pages: good news first, then what needs attention.
-STATUS_ORDER = (Status.COMPLETED, Status.IN_PROGRESS, Status.BEHIND, Status.NOT_STARTED, Status.NOT_KEPT)
-LIGHT_ORDER = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY)
+STATUS_ORDER = (
+    Status.COMPLETED, Status.IN_PROGRESS, Status.BEHIND, Status.NOT_STARTED, Status.NOT_KEPT, Status.NOT_REPORTED,
+)
+LIGHT_ORDER = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY, Light.NONE)
 
 # The dashboard groups organizations as the newspaper does: districts and counties together.
 ORGANIZATION_GROUPS = (
@@ -79,6 +87,8 @@ ORGANIZATION_GROUPS = (
 )
 
 _GREEN, _BLUE, _RED, _DARK_RED, _AMBER, _GREY = "#2e7d32", "#0a58ca", "#c62828", "#7a1c1c", "#9a6700", "#59636e"
+# "Nothing reported" must not read as a verdict: a neutral violet, apart from the closed grey and every warning.
+_VIOLET = "#6639ba"
 
 STATUS_COLOURS = {
     Status.COMPLETED: _GREEN,
@@ -86,12 +96,14 @@ STATUS_COLOURS = {
     Status.BEHIND: _RED,
     Status.NOT_STARTED: _GREY,
     Status.NOT_KEPT: _DARK_RED,
+    Status.NOT_REPORTED: _VIOLET,
 }
 LIGHT_COLOURS = {
     Light.RED: _RED,
     Light.YELLOW: _AMBER,
     Light.GREEN: _GREEN,
     Light.GREY: _GREY,
+    Light.NONE: _VIOLET,
 }
 
 # The CSS class prefix of each coloured vocabulary: ``status-behind``, ``light-red``.

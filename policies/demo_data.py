@@ -219,7 +219,7 @@ def generate(*, using, commitments, seed):
         values = _Values(connection.ops)
         reporters, reviewers = _insert_users(cursor, using, values)
         rows = _sources(rng, using, values, conference, phrases, officials, statement_sizes, reporters, reviewers)
-        _insert_sources(cursor, connection, rows)
+        _insert_sources(cursor, rows)
         # PostgreSQL's sequences do not see explicit ids.
         models = [Organization, Official, get_user_model(), Source, Statement, Commitment, TaskLink, ProgressUpdate]
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
@@ -320,7 +320,7 @@ def _sources(rng, using, values, conference, phrases, officials, statement_sizes
             offset += len(prefix) + len(text)
         rows["sources"].append(
             (source_id, conference.pk, f"demo-{year}-{month:02d}-{issue:03d}", "演示日报（程序生成）",
-             values.day(published_on), [f"演示数据：各单位承诺汇编（{year}年{month}月第{issue}期，程序生成，非真实报道）"],
+             values.day(published_on), f"演示数据：各单位承诺汇编（{year}年{month}月第{issue}期，程序生成，非真实报道）",
              "\n\n".join(paragraphs))
         )
     return rows
@@ -337,7 +337,7 @@ def _commitments(context, rows, statement_id, org_id, quotes, position, year, pu
             due = mid_year
         rows["commitments"].append(
             (commitment_id, statement_id, org_id, number, quote, picked[0][0][:200], values.day(due),
-             "演示数据：完成时限为程序随机生成。", position, position + len(quote), Status.NOT_STARTED, 0, None)
+             "演示数据：完成时限为程序随机生成。", position, position + len(quote), Status.NOT_REPORTED, 0, None)
         )
         position += len(quote) + 1
         for task_id in sorted({t for _, tasks in picked[:1] for t in tasks} | {rng.choice(picked[-1][1])}):
@@ -347,11 +347,9 @@ def _commitments(context, rows, statement_id, org_id, quotes, position, year, pu
         )
 
 
-def _insert_sources(cursor, connection, rows):
-    # JSONField values go through the field so that each backend gets its own representation.
-    titles_field = Source._meta.get_field("titles")
-    sources = [row[:5] + (titles_field.get_db_prep_save(row[5], connection),) + row[6:] for row in rows["sources"]]
-    _insert(cursor, Source, ["id", "conference", "slug", "publisher", "published_on", "titles", "text"], sources)
+def _insert_sources(cursor, rows):
+    _insert(cursor, Source, ["id", "conference", "slug", "publisher", "published_on", "titles", "text"],
+            rows["sources"])
     _insert(cursor, Statement, ["id", "source", "official", "text", "span_start", "span_end"], rows["statements"])
     _insert(
         cursor,

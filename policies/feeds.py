@@ -77,8 +77,8 @@ class OrganizationUpdatesFeed(UpdatesFeed):
 
 class TaskUpdatesFeed(UpdatesFeed):
     def get_object(self, request, code):
-        # As the task page: with several conferences, the latest one's task.
-        task = KeyTask.objects.filter(code=code).order_by("-conference__held_on", "-pk").first()
+        # An id, or a code read as everywhere without a conference: the oldest conference having it.
+        task = KeyTask.objects.select_related("conference").resolve(code)
         if task is None:
             from django.http import Http404
 

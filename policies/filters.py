@@ -9,7 +9,7 @@ from django.db.models import F
 
 from .choices import Light, OrganizationKind, Status
 from .ids import has_foreign_digits
-from .models import Commitment, KeyTask, Official, Organization
+from .models import Commitment, Conference, KeyTask, Official, Organization
 
 # The list's narrower organization menus and the kinds each offers; any other kind goes by "organization".
 ORGANIZATION_MENUS = {
@@ -54,7 +54,38 @@ SORT_CHOICES = [
 SORT_FIELDS = {"due": "due_date", "progress": "percent", "updated": "last_update_on"}
 
 
+class ConferenceField(forms.ModelChoiceField):
+    """A conference named by its id or its slug; the menu offers slugs, so a URL says which one it is."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        conference = self.queryset.resolve(value)
+        if conference is None:
+            raise forms.ValidationError("没有这个会议：请用会议的 id 或标识（如 2020-12-29）。", code="invalid_choice")
+        return conference
+
+    def label_from_instance(self, conference):
+        return f"{conference.plan_year}年（{conference.held_on:%Y-%m-%d}召开）"
+
+
+class ConferenceFilter(django_filters.ModelChoiceFilter):
+    field_class = ConferenceField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "会议")
+        kwargs.setdefault("queryset", Conference.objects.order_by("-held_on", "-pk"))
+        kwargs.setdefault("widget", forms.Select)
+        kwargs.setdefault("help_text", "会议的 id 或标识（如 2020-12-29）。")
+        super().__init__(**kwargs)
+
+
 class CommitmentFilter(django_filters.FilterSet):
+    conference = ConferenceFilter(field_name="statement__source__conference")
     organization = django_filters.ModelChoiceFilter(
         label="单位", queryset=Organization.objects.all(), widget=forms.Select
     )
@@ -76,7 +107,10 @@ class CommitmentFilter(django_filters.FilterSet):
         label="单位类型", field_name="organization__kind", choices=OrganizationKind.choices
     )
     task = TaskFilter(
-        label="重点任务", method="filter_task", help_text="按重点任务筛选，含其子项（API 中写编号如 T2.1，或任务的 id）。"
+        label="重点任务",
+        method="filter_task",
+        help_text="按重点任务筛选，含其子项（API 中写编号如 T2.1，在所选会议内查找，未选会议时指最早有此编号的会议；"
+        "也可写任务的 id）。",
     )
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices)
     light = django_filters.ChoiceFilter(label="预警", choices=Light.choices, method="filter_light")
@@ -95,7 +129,7 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = []
 
     def filter_task(self, queryset, name, value):
-        task = KeyTask.objects.resolve(value)
+        task = KeyTask.objects.resolve(value, conference=self.form.cleaned_data.get("conference"))
         return queryset.under_task(task) if task else queryset.none()
 
     def filter_sort(self, queryset, name, value):
@@ -111,3 +145,31 @@ class CommitmentFilter(django_filters.FilterSet):
         from .search import search_commitments
 
         return search_commitments(queryset, value)
+
+
+class ConferenceScopeFilter(django_filters.FilterSet):
+    """The API's key tasks, organizations and officials of one conference (``?conference=`` id or slug)."""
+
+    conference = ConferenceFilter(method="filter_conference")
+
+    # The hint is for the API schema: the parameter is a string (id or slug); the field gives a Conference.
+    def filter_conference(self, queryset, name, value: str):
+        return queryset.in_conference(value)
+
+
+class KeyTaskFilter(ConferenceScopeFilter):
+    class Meta:
+        model = KeyTask
+        fields = []
+
+
+class OrganizationFilter(ConferenceScopeFilter):
+    class Meta:
+        model = Organization
+        fields = []
+
+
+class OfficialFilter(ConferenceScopeFilter):
+    class Meta:
+        model = Official
+        fields = []

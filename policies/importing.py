@@ -279,7 +279,7 @@ def _source_of(report, conference):
         slug=_source_slug(report),
         publisher=report.publisher,
         published_on=report.published_on,
-        titles=[first_line] if is_heading_line(first_line) else [],
+        titles=first_line if is_heading_line(first_line) else "",
         text=report.text,
     )
     source.full_clean()

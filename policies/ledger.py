@@ -18,10 +18,11 @@ from django.db import transaction
 from . import ledger_files
 from .filters import CommitmentFilter
 from . import ledger_layout
+from .choices import REPORTED_STATUSES
 from .ids import parse_id
-from .spreadsheets import neutralize_formula
 from .ledger_dates import DATE_FORMATS_HELP, parse_cell_date
-from .models import Commitment, ProgressUpdate, Status
+from .models import Commitment, ProgressUpdate
+from .spreadsheets import neutralize_formula
 from .roles import visible_commitments
 from .services import InvalidUpdates, check_updates, submit_updates
 
@@ -35,7 +36,7 @@ PROGRESS_COLUMNS = [REPORTED_ON, STATUS, PERCENT, NOTE, EVIDENCE]
 DATE_COLUMNS, WRAPPED_COLUMNS, DATE_FORMAT = (DUE, REPORTED_ON), (SUMMARY, NOTE, EVIDENCE), "yyyy-mm-dd"
 
 MAX_BYTES, MAX_ROWS = ledger_files.MAX_BYTES, ledger_files.MAX_ROWS
-STATUS_BY_LABEL = {label: value for value, label in Status.choices}
+STATUS_BY_LABEL = {status.label: status.value for status in REPORTED_STATUSES}
 STATUS_LABELS = "、".join(STATUS_BY_LABEL)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

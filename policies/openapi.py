@@ -8,13 +8,16 @@ tests/test_openapi.py fails when a filter has no English line.
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 ENGLISH = {
+    "conference": "Conference, by id or by slug such as 2020-12-29 (see /api/conferences/).",
     "organization": "Organization id (see /api/organizations/).",
     "district": "Id of a district or county (kind district or county).",
     "department": "Id of a municipal department (kind department).",
     "kind": "Kind of the responsible organization.",
-    "task": "Key task, by id or by code such as T2 or T2.1; a task includes its sub-items.",
-    "status": "Current status, from the latest approved progress update.",
-    "light": "Warning light as of today: red past due, yellow due soon or stale, green on track, grey closed.",
+    "task": "Key task, by id or by code such as T2 or T2.1, read within the conference given (else the oldest "
+            "conference having the code); a task includes its sub-items.",
+    "status": "Current status, from the latest approved progress update; not_reported until one is approved.",
+    "light": "Warning light as of today: none without an approved report; otherwise red past due, yellow due soon "
+             "or stale, green on track, grey closed.",
     "official": "Id of the official who made the commitment (see /api/officials/).",
     "due_year": "Year of the due date, e.g. 2021.",
     "q": "Full-text search (Chinese word segmentation); every word must match; best match first.",

@@ -52,7 +52,7 @@ TABLES = [
         ("conference_id", "会议编号（conferences.csv 的 id）", lambda r: r.conference_id),
         ("publisher", "刊发媒体", lambda r: r.publisher),
         ("published_on", "刊发日期", lambda r: _date(r.published_on)),
-        ("titles", "本版各篇文章的标题，以“|”分隔", lambda r: "|".join(r.titles)),
+        ("titles", "本版各篇文章的标题，以“|”分隔", lambda r: "|".join(r.title_lines())),
         ("text", "逐字原文，保留版面换行（版权归刊发媒体，见 LICENCE.txt）", lambda r: r.text),
     ]),
     ("key_tasks.csv", "会议部署的一项重点任务或其子项", lambda: KeyTask.objects.select_related("source").order_by("order", "pk"), [

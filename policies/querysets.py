@@ -9,11 +9,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Avg, Case, Count, F, OuterRef, Prefetch, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Case, Count, F, OuterRef, Prefetch, Q, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from .choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, ReviewState
+from .choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, ReviewState, Status
 from .ids import parse_id
 
 
@@ -22,21 +22,54 @@ def _related(model, field_name):
     return model._meta.get_field(field_name).related_model
 
 
+class ConferenceQuerySet(models.QuerySet):
+    def resolve(self, value):
+        """The conference named by an id or a slug ("3" or "2020-12-29"), or None."""
+        value = str(value or "").strip()
+        if not value:
+            return None
+        pk = parse_id(value)
+        return self.filter(**({"pk": pk} if pk is not None else {"slug": value})).first()
+
+    def with_counts(self):
+        """Annotate ``n_commitments`` and ``n_reported`` (those with any approved progress report)."""
+        commitments = "sources__statements__commitments"
+        return self.annotate(
+            n_commitments=Count(commitments),
+            n_reported=Count(commitments, filter=~Q(**{f"{commitments}__status": Status.NOT_REPORTED})),
+        )
+
+
 class KeyTaskQuerySet(models.QuerySet):
+    def in_conference(self, conference):
+        return self.filter(conference=conference)
+
     def top_level(self):
         return self.filter(parent__isnull=True)
 
     def tree(self):
         """Top-level tasks with their sub-items prefetched, in printed order."""
-        return self.top_level().prefetch_related(Prefetch("children", queryset=self.model.objects.order_by("order")))
+        children = self.model.objects.select_related("conference").order_by("order")
+        return self.top_level().select_related("conference").prefetch_related(Prefetch("children", queryset=children))
 
-    def resolve(self, value):
-        """The task named by an id or a code ("12" or "T2.1"), or None."""
-        value = (value or "").strip()
+    def resolve(self, value, conference=None):
+        """The task named by an id or a code ("12" or "T2.1"), or None.
+
+        Codes are unique within a conference only. A code is looked up in ``conference`` when given;
+        without one it means the oldest conference that has the code, because unscoped codes
+        (``/tasks/T1/``, ``?task=T1``) were minted when the first conference was the only one.
+        """
+        value = str(value or "").strip()
         if not value:
             return None
         pk = parse_id(value)
-        return self.filter(**({"pk": pk} if pk is not None else {"code": value})).first()
+        if pk is not None:
+            rows = self.filter(pk=pk)
+        else:
+            rows = self.filter(code=value).order_by("conference__held_on", "conference_id")
+        if conference is not None:
+            rows = rows.filter(conference=conference)
+        return rows.first()
 
     def with_rollup(self):
         """Annotate each task with the roll-up of the commitments under it (sub-items included)."""
@@ -48,24 +81,41 @@ class CommitmentQuerySet(models.QuerySet):
         """What a list row shows (organization, official); not the statement's or the source's long text."""
         return self.select_related("organization", "statement__official").defer("statement__text")
 
+    def in_conference(self, conference):
+        return self.filter(statement__source__conference=conference)
+
     def stats(self, today=None):
-        """Totals over this queryset in one query: count, average percent, per status, per light."""
-        rows = self.order_by().with_light(today)
-        aggregates = {"total": Count("pk"), "avg_percent": Avg("percent")}
-        for status in STATUS_ORDER:
-            aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
-        for light in LIGHT_ORDER:
-            aggregates[f"light_{light}"] = Count("pk", filter=Q(light=light))
-        result = rows.aggregate(**aggregates)
-        result["avg_percent"] = round(result["avg_percent"] or 0, 1)
-        return result
+        """Totals over this queryset in one query: count, average percent, per status, per light,
+        and ``reported``, how many have any approved progress report."""
+        result = self.order_by().with_light(today).aggregate(**_stats_aggregates())
+        return _rounded(result)
+
+    def stats_by_conference(self, today=None):
+        """{conference id: stats()} for the conferences these commitments belong to, in one query."""
+        rows = (
+            self.order_by().with_light(today).values(conference=F("statement__source__conference"))
+            .annotate(**_stats_aggregates())
+        )
+        return {row.pop("conference"): _rounded(row) for row in rows}
+
+    def first_per_conference(self, n):
+        """At most ``n`` rows of each conference, in the order of the source, in one query."""
+        ordering = ["statement__span_start", "number", "pk"]
+        return (
+            self.annotate(
+                conference_pk=F("statement__source__conference"),
+                place=Window(RowNumber(), partition_by=F("statement__source__conference"), order_by=ordering),
+            )
+            .filter(place__lte=n)
+            .order_by("conference_pk", *ordering)
+        )
 
     def with_source_and_tasks(self):
         """A row with its source and its key tasks (with their parents): the commitment page, task page, API."""
         KeyTask = _related(self.model, "tasks")
-        return self.select_related("organization", "statement__official", "statement__source").prefetch_related(
-            Prefetch("tasks", queryset=KeyTask.objects.select_related("parent").order_by("order"))
-        )
+        related = ("organization", "statement__official", "statement__source__conference")
+        tasks = KeyTask.objects.select_related("conference", "parent__conference").order_by("order")
+        return self.select_related(*related).prefetch_related(Prefetch("tasks", queryset=tasks))
 
     def under_task(self, task):
         """Commitments linked to ``task`` or to any of its sub-items."""
@@ -75,9 +125,11 @@ class CommitmentQuerySet(models.QuerySet):
     def with_light(self, today=None):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.
 
+        none: no approved report yet (whatever the date: nothing known is not a finding);
         grey: closed (completed or not kept); red: past due (or past its next milestone); yellow: due
         (or its next milestone due) within WARNING_DUE_SOON_DAYS and under WARNING_DUE_SOON_PERCENT
-        (or the milestone's target), or no approved update for WARNING_STALE_DAYS (counted from publication when there is none); green otherwise.
+        (or the milestone's target), or no approved update for WARNING_STALE_DAYS since the last one;
+        green otherwise.
         """
         today = today or timezone.localdate()
         soon = today + datetime.timedelta(days=settings.WARNING_DUE_SOON_DAYS)
@@ -93,18 +145,33 @@ class CommitmentQuerySet(models.QuerySet):
             ),
         ).annotate(
             light=Case(
+                When(status=Status.NOT_REPORTED, then=Value(Light.NONE)),
                 When(status__in=CLOSED_STATUSES, then=Value(Light.GREY)),
                 When(next_due__lt=today, then=Value(Light.RED)),
                 When(Q(next_due__lte=soon) & Q(percent__lt=F("next_target")), then=Value(Light.YELLOW)),
-                When(
-                    Q(last_update_on__lt=stale)
-                    | Q(last_update_on__isnull=True, statement__source__published_on__lt=stale),
-                    then=Value(Light.YELLOW),
-                ),
+                When(last_update_on__lt=stale, then=Value(Light.YELLOW)),
                 default=Value(Light.GREEN),
                 output_field=models.CharField(),
             )
         )
+
+
+def _stats_aggregates():
+    aggregates = {
+        "total": Count("pk"),
+        "avg_percent": Avg("percent"),
+        "reported": Count("pk", filter=~Q(status=Status.NOT_REPORTED)),
+    }
+    for status in STATUS_ORDER:
+        aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
+    for light in LIGHT_ORDER:
+        aggregates[f"light_{light}"] = Count("pk", filter=Q(light=light))
+    return aggregates
+
+
+def _rounded(stats):
+    stats["avg_percent"] = round(stats["avg_percent"] or 0, 1)
+    return stats
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -156,12 +223,27 @@ def _commitments_under_outer_task(task_model):
 
 
 class OrganizationQuerySet(models.QuerySet):
-    def with_rollup(self):
-        """Annotate count, average progress and per-status counts of each organization's commitments."""
+    def in_conference(self, conference):
+        """Organizations with commitments in ``conference``."""
+        return self.filter(pk__in=_related(self.model, "commitments").objects.in_conference(conference).values("organization"))
+
+    def with_rollup(self, conference=None):
+        """Annotate count, average progress and per-status counts of each organization's commitments
+        (of ``conference`` only, when given)."""
+        scope = Q(commitments__statement__source__conference=conference) if conference is not None else Q()
         annotations = {
-            "n_commitments": Count("commitments"),
-            "avg_percent": Coalesce(Avg("commitments__percent"), Value(0.0), output_field=models.FloatField()),
+            "n_commitments": Count("commitments", filter=scope),
+            "avg_percent": Coalesce(
+                Avg("commitments__percent", filter=scope), Value(0.0), output_field=models.FloatField()
+            ),
         }
         for status in STATUS_ORDER:
-            annotations[f"n_{status}"] = Count("commitments", filter=Q(commitments__status=status))
+            annotations[f"n_{status}"] = Count("commitments", filter=scope & Q(commitments__status=status))
         return self.annotate(**annotations)
+
+
+class OfficialQuerySet(models.QuerySet):
+    def in_conference(self, conference):
+        """Officials quoted in a source of ``conference``."""
+        statements = _related(self.model, "statements").objects.filter(source__conference=conference)
+        return self.filter(pk__in=statements.values("official"))

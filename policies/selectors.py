@@ -6,23 +6,41 @@ They may use several models at once, which is why they are here and not in ``que
 from django.db.models import Prefetch
 
 from .choices import LIGHT_ORDER, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
-from .models import Commitment, KeyTask, Organization, ProgressUpdate
+from .models import Commitment, Conference, KeyTask, Organization, ProgressUpdate
+
+# The most rows of one conference an organization's or official's page shows before linking to the list.
+ROWS_PER_CONFERENCE = 20
 
 
-def task_choices():
-    """[(code, label)] of every key task in printed order, each sub-item indented under its parent.
+def task_choices(conference=None):
+    """[(value, label)] of the key tasks in printed order, each sub-item indented under its parent.
 
-    The one list behind the public list's task menu and the admin's task filter; codes, not ids,
-    so that a URL says which task it means.
+    The one list behind the public list's task menu and the admin's task filter. Within one
+    conference the values are codes, so that a URL says which task it means; across several
+    conferences codes repeat, so each conference is an option group and the values are ids.
     """
-    tasks = KeyTask.objects.only("code", "title", "parent_id").order_by("order", "pk")
+    tasks = KeyTask.objects.only("code", "title", "parent_id", "conference_id").order_by("order", "pk")
+    if conference is not None:
+        tasks = tasks.filter(conference=conference)
+    tasks = list(tasks)
+    conference_ids = {task.conference_id for task in tasks}
+    if conference is not None or len(conference_ids) <= 1:
+        return _task_options(tasks, value=lambda task: task.code)
+    groups = []
+    for conference in Conference.objects.filter(pk__in=conference_ids).order_by("held_on", "pk"):
+        members = [task for task in tasks if task.conference_id == conference.pk]
+        groups.append((str(conference), _task_options(members, value=lambda task: str(task.pk))))
+    return groups
+
+
+def _task_options(tasks, *, value):
     children = {}
     for task in tasks:
         children.setdefault(task.parent_id, []).append(task)
     choices = []
     for task in children.get(None, []):
-        choices.append((task.code, f"{task.code} {task.title}"))
-        choices += [(child.code, f"　└ {child.code} {child.title}") for child in children.get(task.pk, [])]
+        choices.append((value(task), f"{task.code} {task.title}"))
+        choices += [(value(child), f"　└ {child.code} {child.title}") for child in children.get(task.pk, [])]
     return choices
 
 
@@ -31,33 +49,40 @@ def breakdown(stats, prefix, order, labels):
     return [(key, labels[key], stats[f"{prefix}{key}"]) for key in order]
 
 
-def dashboard_stats(*, today=None, latest=8, red=12):
-    """Everything the dashboard shows, in a fixed number of queries whatever the data size.
+def dashboard_stats(*, conference, today=None, latest=8, red=12):
+    """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
     1 totals, 2 key tasks with roll-ups, 3 their sub-items, 4 organizations with roll-ups,
     5 latest approved updates, 6 the first red-light commitments.
     """
-    totals = Commitment.objects.all().stats(today)
+    commitments = Commitment.objects.in_conference(conference)
+    totals = commitments.stats(today)
     tasks = list(
-        KeyTask.objects.top_level()
+        KeyTask.objects.in_conference(conference).top_level()
         .with_rollup()
-        .prefetch_related(Prefetch("children", queryset=KeyTask.objects.order_by("order", "pk")))
+        .select_related("conference")
+        .prefetch_related(
+            Prefetch("children", queryset=KeyTask.objects.select_related("conference").order_by("order", "pk"))
+        )
         .order_by("order", "pk")
     )
-    organizations = list(Organization.objects.with_rollup().order_by("kind", "name"))
+    organizations = list(
+        Organization.objects.in_conference(conference).with_rollup(conference=conference).order_by("kind", "name")
+    )
     groups = []
     for title, kinds in ORGANIZATION_GROUPS:
         members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
         if members:
             groups.append((title, members))
-    updates = list(ProgressUpdate.objects.for_timeline()[:latest])
+    updates = list(ProgressUpdate.objects.for_timeline().filter(commitment__in=commitments)[:latest])
     red_rows = list(
-        Commitment.objects.for_listing()
+        commitments.for_listing()
         .with_light(today)
         .filter(light=Light.RED)
         .order_by("due_date", "percent", "pk")[:red]
     )
     return {
+        "conference": conference,
         "totals": totals,
         "status_breakdown": breakdown(totals, "status_", STATUS_ORDER, dict(Status.choices)),
         "light_breakdown": breakdown(totals, "light_", LIGHT_ORDER, dict(Light.choices)),
@@ -66,6 +91,52 @@ def dashboard_stats(*, today=None, latest=8, red=12):
         "latest_updates": updates,
         "red_commitments": red_rows,
     }
+
+
+def conference_overview(*, today=None):
+    """Every conference with its totals, and the totals across all of them: two queries."""
+    conferences = list(Conference.objects.order_by("-held_on", "-pk"))
+    by_conference = Commitment.objects.stats_by_conference(today)
+    for conference in conferences:
+        conference.stats = by_conference.get(conference.pk) or _no_stats()
+    totals = sum_stats([conference.stats for conference in conferences])
+    return {
+        "conferences": conferences,
+        "totals": totals,
+        "status_breakdown": breakdown(totals, "status_", STATUS_ORDER, dict(Status.choices)),
+        "light_breakdown": breakdown(totals, "light_", LIGHT_ORDER, dict(Light.choices)),
+    }
+
+
+def _no_stats():
+    keys = ["total", "reported", *(f"status_{s}" for s in STATUS_ORDER), *(f"light_{light}" for light in LIGHT_ORDER)]
+    return {**dict.fromkeys(keys, 0), "avg_percent": 0}
+
+
+def sum_stats(parts):
+    """The stats() of the union of disjoint parts, from the parts' own stats (no query)."""
+    totals = _no_stats()
+    for part in parts:
+        for key in totals:
+            if key != "avg_percent":
+                totals[key] += part[key]
+    weighted = sum(part["avg_percent"] * part["total"] for part in parts)
+    totals["avg_percent"] = round(weighted / totals["total"], 1) if totals["total"] else 0
+    return totals
+
+
+def commitments_by_conference(commitments, *, today=None, rows=ROWS_PER_CONFERENCE):
+    """[(conference, stats, first rows)] for the conferences ``commitments`` belong to, newest first.
+
+    Bounded: at most ``rows`` rows per conference, whatever the data (the page links to the list
+    for the rest). Three queries: stats per conference, the conferences, the first rows of each.
+    """
+    stats = commitments.stats_by_conference(today)
+    conferences = list(Conference.objects.filter(pk__in=stats).order_by("-held_on", "-pk"))
+    first = {}
+    for commitment in commitments.for_listing().with_light(today).first_per_conference(rows):
+        first.setdefault(commitment.conference_pk, []).append(commitment)
+    return [(conference, stats[conference.pk], first.get(conference.pk, [])) for conference in conferences]
 
 
 def _continues(previous, following):

@@ -24,14 +24,15 @@ def refresh_progress(*, commitments=None):
     """Set each commitment's status, percent and last update date from its latest approved update.
 
     Latest means the most recent ``reported_on``, ties broken by the later entry. A commitment
-    with no approved update is "not started" at 0 %. One UPDATE, whatever the number of rows;
-    the public pages show progress, so they go stale when it commits.
+    with no approved update is "not reported" (尚无报告) at 0 %: the tracker knows nothing of it yet,
+    which is not the same as a reporter saying it has not started. One UPDATE, whatever the number
+    of rows; the public pages show progress, so they go stale when it commits.
     """
     latest = ProgressUpdate.objects.approved().filter(commitment=OuterRef("pk")).latest_first()
     queryset = Commitment.objects.all() if commitments is None else commitments
     invalidation.pages_changed(using=queryset.db)
     return queryset.update(
-        status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)),
+        status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_REPORTED)),
         percent=Coalesce(Subquery(latest.values("percent")[:1]), Value(0)),
         last_update_on=Subquery(latest.values("reported_on")[:1]),
     )

@@ -4,7 +4,8 @@ from django import forms
 from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -12,15 +13,49 @@ from django_filters.views import FilterView
 
 from . import history, search
 from .cache import cache_public_page
-from .filters import CommitmentFilter
-from .models import Commitment, KeyTask, Official, Organization, Source
-from .selectors import dashboard_stats, source_paragraphs, task_choices
+from .filters import CommitmentFilter, organization_parameter
+from .models import Commitment, Conference, KeyTask, Official, Organization, Source
+from .selectors import (
+    commitments_by_conference,
+    conference_overview,
+    dashboard_stats,
+    source_paragraphs,
+    sum_stats,
+    task_choices,
+)
+
+# The most commitments a task page lists before linking to the filtered list.
+TASK_PAGE_ROWS = 20
 
 
 @require_safe
 def healthz(request):
     """Liveness: answers without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _get_conference(slug):
+    return get_object_or_404(Conference, slug=slug)
+
+
+def _render_dashboard(request, slug=None):
+    """A conference's dashboard (the latest one's without ``slug``), with the switch to every conference.
+
+    One query finds the conference and fills the switch: there is one conference a year."""
+    conferences = list(Conference.objects.order_by("-held_on", "-pk"))
+    if slug is None:
+        if not conferences:
+            return render(request, "policies/no_conference.html")
+        conference = conferences[0]
+    else:
+        conference = next((c for c in conferences if c.slug == slug), None)
+        if conference is None:
+            raise Http404("没有这个会议。")
+    context = dashboard_stats(conference=conference)
+    context["conferences"] = conferences
+    charts = history.task_charts(context["tasks"])
+    context["task_charts"] = [(task, charts[task.pk]) for task in context["tasks"] if task.pk in charts]
+    return render(request, "policies/dashboard.html", context)
 
 
 @require_safe
@@ -37,24 +72,49 @@ def readyz(request):
 @cache_public_page
 @require_safe
 def home(request):
-    context = dashboard_stats()
-    charts = history.task_charts(context["tasks"])
-    context["task_charts"] = [(task, charts[task.pk]) for task in context["tasks"] if task.pk in charts]
-    return render(request, "policies/dashboard.html", context)
+    """The latest conference's dashboard, with a switch to the others and to all of them."""
+    return _render_dashboard(request)
+
+
+@cache_public_page
+@require_safe
+def conference_dashboard(request, slug):
+    return _render_dashboard(request, slug)
+
+
+@cache_public_page
+@require_safe
+def conference_list(request):
+    return render(request, "policies/conference_list.html", conference_overview())
 
 
 @method_decorator([cache_public_page, require_safe], name="dispatch")
 class CommitmentListView(FilterView):
+    """All commitments (``/commitments/``), or one conference's (``/conferences/<slug>/commitments/``):
+    the same FilterSet, with the conference taken from the URL."""
+
     filterset_class = CommitmentFilter
     template_name = "policies/commitment_list.html"
     context_object_name = "commitments"
     paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.conference = _get_conference(kwargs["slug"]) if "slug" in kwargs else None
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if self.conference is not None:
+            kwargs["data"] = self.request.GET.copy()
+            kwargs["data"]["conference"] = self.conference.slug
+        return kwargs
 
     def get_queryset(self):
         return Commitment.objects.for_listing().with_light().order_by("statement__span_start", "number", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["conference"] = self.conference
         # The words the search matched, for <mark>; none when the form refused the input.
         form = self.filterset.form
         query = form.cleaned_data.get("q") if form.is_valid() else ""
@@ -63,7 +123,7 @@ class CommitmentListView(FilterView):
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
-        _dress_filter_form(filterset.form)
+        _dress_filter_form(filterset.form, self.conference)
         return filterset
 
     def paginate_queryset(self, queryset, page_size):
@@ -74,15 +134,20 @@ class CommitmentListView(FilterView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-def _dress_filter_form(form):
-    """Friendlier widgets for the page; the FilterSet itself stays the API's."""
+def _dress_filter_form(form, conference):
+    """Friendlier widgets for the page; the FilterSet itself stays the API's.
+
+    On a conference's list the conference comes from the URL: its menu goes, and the task menu
+    offers that conference's tasks only."""
     for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):
             field.empty_label = "全部"
         elif isinstance(field, forms.ChoiceField) and name != "sort":
             field.empty_label = "全部"
             field.widget.choices = field.choices  # the widget copied the choices when the form was built
-    form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices()])
+    if conference is not None:
+        form.fields["conference"].widget = forms.HiddenInput()
+    form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices(conference)])
 
 
 @cache_public_page
@@ -101,30 +166,53 @@ def commitment_detail(request, pk):
 
 @cache_public_page
 @require_safe
-def source_detail(request, slug):
-    source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
+def source_detail(request, conference_slug, slug):
+    source = get_object_or_404(Source.objects.select_related("conference"), slug=slug, conference__slug=conference_slug)
     marks = Commitment.objects.filter(statement__source=source).only("pk", "span_start", "span_end", "summary")
     paragraphs = source_paragraphs(source.text, list(marks))
     return render(request, "policies/source_detail.html", {"source": source, "paragraphs": paragraphs})
 
 
-@cache_public_page
 @require_safe
-def task_detail(request, code):
+def legacy_source(request, slug):
+    """``/sources/<slug>/``, from before sources were named by their conference."""
+    source = get_object_or_404(Source.objects.select_related("conference"), slug=slug)
+    return redirect(source, permanent=True)
+
+
+def _refuse_nul(code):
     if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
         raise Http404("没有这个重点任务。")
-    # Codes are unique per conference; with several conferences the latest one's task is meant.
+
+
+@require_safe
+def legacy_task(request, code):
+    """``/tasks/<code>/``, from before conferences: the code in the oldest conference that has it."""
+    _refuse_nul(code)
+    task = KeyTask.objects.select_related("conference").filter(code=code).order_by("conference__held_on", "conference_id").first()
+    if task is None:
+        raise Http404("没有这个重点任务。")
+    return redirect(task, permanent=True)
+
+
+@cache_public_page
+@require_safe
+def task_detail(request, conference_slug, code):
+    _refuse_nul(code)
     task = (
-        KeyTask.objects.select_related("parent", "source")
-        .filter(code=code)
-        .order_by("-conference__held_on", "-pk")
+        KeyTask.objects.select_related("parent__conference", "source__conference", "conference")
+        .filter(code=code, conference__slug=conference_slug)
         .first()
     )
     if task is None:
         raise Http404("没有这个重点任务。")
-    rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).with_rollup()}
+    rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).select_related("conference").with_rollup()}
     children = sorted((row for pk, row in rollups.items() if pk != task.pk), key=lambda row: (row.order, row.pk))
-    commitments = Commitment.objects.under_task(task).with_source_and_tasks().with_light()
+    # Bounded: the first rows in the order of the source; the list has them all, filterable.
+    commitments = (
+        Commitment.objects.under_task(task).for_listing().with_light()
+        .order_by("statement__span_start", "number", "pk")[:TASK_PAGE_ROWS]
+    )
     return render(
         request,
         "policies/task_detail.html",
@@ -133,10 +221,24 @@ def task_detail(request, code):
             "rollup": rollups[task.pk],
             "children": children,
             "commitments": commitments,
+            "list_url": _list_url(task.conference, task=task.code),
             "keywords": search.keywords_for_task(task),
-            "keyword_filter": urlencode({"task": task.code}),
+            "keyword_filter": urlencode({"conference": task.conference.slug, "task": task.code}),
         },
     )
+
+
+def _list_url(conference, **params):
+    return f"{reverse('policies:conference_commitments', args=[conference.slug])}?{urlencode(params)}"
+
+
+def _by_conference(commitments, **params):
+    """One bounded section per conference, [(conference, stats, first rows, list URL)], and the totals."""
+    sections = [
+        (conference, stats, rows, _list_url(conference, **params))
+        for conference, stats, rows in commitments_by_conference(commitments)
+    ]
+    return {"by_conference": sections, "stats": sum_stats([stats for _, stats, _, _ in sections])}
 
 
 @cache_public_page
@@ -150,8 +252,7 @@ def organization_detail(request, pk):
         {
             "organization": organization,
             "officials": organization.officials.order_by("name"),
-            "commitments": commitments.for_listing().with_light(),
-            "stats": commitments.stats(),
+            **_by_conference(commitments, **{organization_parameter(organization): organization.pk}),
             "keywords": search.keywords_for_organization(organization),
             "keyword_filter": urlencode({"organization": organization.pk}),
         },
@@ -168,8 +269,7 @@ def official_detail(request, pk):
         "policies/official_detail.html",
         {
             "official": official,
-            "statements": official.statements.select_related("source"),
-            "commitments": commitments.for_listing().with_light(),
-            "stats": commitments.stats(),
+            "statements": official.statements.select_related("source__conference").order_by("-source__conference__held_on", "span_start"),
+            **_by_conference(commitments, official=official.pk),
         },
     )

@@ -23,14 +23,26 @@ from policies.models import (
 _seq = itertools.count(1)
 
 
+def shipped_commitment_count():
+    """How many commitments fixtures/conference-2020.json holds, for tests that add to the shipped data."""
+    import json
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "conference-2020.json"
+    return sum(row["model"] == "policies.commitment" for row in json.loads(fixture.read_text("utf-8")))
+
+
 def load_conference():
     """The shipped conference data, loaded the way `make run` loads it."""
     call_command("load_conference", verbosity=0)
 
 
 def make_conference(**kwargs):
+    n = next(_seq)
     kwargs.setdefault("name", "测试经济工作会议")
-    kwargs.setdefault("city", f"测试市{next(_seq)}")
+    kwargs.setdefault("city", f"测试市{n}")
+    # Many test conferences share a date; the real default slug (the date) would clash.
+    kwargs.setdefault("slug", f"conference-{n}")
     kwargs.setdefault("held_on", datetime.date(2020, 12, 29))
     return Conference.objects.create(**kwargs)
 
@@ -44,16 +56,26 @@ def make_source(**kwargs):
     return Source.objects.create(**kwargs)
 
 
+def _locate(kwargs, field, flat_text, start=0, end=None):
+    """Set the span of ``kwargs[field]`` from where it is in ``flat_text``, unless the test gave one:
+    rows that models' clean() would refuse only when a test builds them on purpose."""
+    if "span_start" in kwargs or "span_end" in kwargs:
+        return
+    at = flat_text.find(kwargs[field], start, len(flat_text) if end is None else end)
+    kwargs["span_start"] = max(at, 0)
+    kwargs["span_end"] = kwargs["span_start"] + len(kwargs[field])
+
+
 def make_task(**kwargs):
     n = next(_seq)
-    source = kwargs.get("source") or make_source(conference=kwargs.get("conference"))
+    kwargs.setdefault("title", f"测试任务{n}")
+    source = kwargs.get("source") or make_source(conference=kwargs.get("conference"),
+                                                 text=f"重点任务\n{kwargs['title']}\n测试原文。")
     kwargs["source"] = source
     kwargs.setdefault("conference", source.conference)
     kwargs.setdefault("code", f"T{n}")
     kwargs.setdefault("order", n)
-    kwargs.setdefault("title", f"测试任务{n}")
-    kwargs.setdefault("span_start", 0)
-    kwargs.setdefault("span_end", 5)
+    _locate(kwargs, "title", source.flat_text)
     return KeyTask.objects.create(**kwargs)
 
 
@@ -72,23 +94,25 @@ def make_official(**kwargs):
 
 def make_statement(**kwargs):
     kwargs["official"] = kwargs.get("official") or make_official()
-    kwargs["source"] = kwargs.get("source") or make_source()
+    if not kwargs.get("source"):
+        text = kwargs.get("text", "测试表态")
+        kwargs["source"] = make_source(text=f"测试领导表示，\n{text}\n其余报道。")
     kwargs.setdefault("text", "测试表态")
-    kwargs.setdefault("span_start", 0)
-    kwargs.setdefault("span_end", 4)
+    _locate(kwargs, "text", kwargs["source"].flat_text)
     return Statement.objects.create(**kwargs)
 
 
 def make_commitment(tasks=(), **kwargs):
     if "statement" not in kwargs:
         official = make_official(organization=kwargs["organization"]) if "organization" in kwargs else make_official()
-        kwargs["statement"] = make_statement(official=official, source=kwargs.pop("source", None))
-    kwargs.setdefault("organization", kwargs["statement"].official.organization)
+        kwargs["statement"] = make_statement(official=official, source=kwargs.pop("source", None),
+                                             text=kwargs.get("quote", "测试承诺原文"))
+    statement = kwargs["statement"]
+    kwargs.setdefault("organization", statement.official.organization)
     kwargs.setdefault("number", next(_seq))
     kwargs.setdefault("quote", "测试承诺原文")
     kwargs.setdefault("summary", "测试承诺")
-    kwargs.setdefault("span_start", 0)
-    kwargs.setdefault("span_end", 6)
+    _locate(kwargs, "quote", statement.source.flat_text, statement.span_start, statement.span_end)
     kwargs.setdefault("due_date", datetime.date(2021, 12, 31))
     commitment = Commitment.objects.create(**kwargs)
     for task in tasks:
@@ -193,7 +217,7 @@ def make_world(*, progress=True, **kwargs):
 
     conference = make_conference(**kwargs)
     source = make_source(conference=conference, slug=f"world-{conference.pk}", text=world_text(),
-                         titles=["测试市经济工作会议召开"])
+                         titles="测试市经济工作会议召开")
     flat = source.flat_text
     tasks = {}
     for order, (code, (title, items)) in enumerate(WORLD_TASKS.items(), 1):
@@ -208,9 +232,12 @@ def make_world(*, progress=True, **kwargs):
                                              title=item, span_start=start, span_end=start + len(item))
     organizations, officials, statements, commitments = {}, [], [], []
     for s, (org_name, kind, name, title, clauses) in enumerate(WORLD_STATEMENTS):
-        organization = organizations.get(org_name) or make_organization(name=org_name, kind=kind)
+        # Organizations and officials are shared across conferences: a second world reuses them.
+        organization = (organizations.get(org_name) or Organization.objects.filter(name=org_name).first()
+                        or make_organization(name=org_name, kind=kind))
         organizations[org_name] = organization
-        official = make_official(organization=organization, name=name, title=title)
+        official = (Official.objects.filter(organization=organization, name=name).first()
+                    or make_official(organization=organization, name=name, title=title))
         text = f"明年将{'，'.join(clauses)}。"
         start = flat.index(text)
         statement = make_statement(official=official, source=source, text=text, span_start=start,
@@ -231,6 +258,6 @@ def make_world(*, progress=True, **kwargs):
                     author=author, note="按计划推进")
         for statement in statements
     ]
-    refresh_progress()
+    refresh_progress(commitments=Commitment.objects.filter(pk__in=[c.pk for c in commitments]))
     return SimpleNamespace(conference=conference, source=source, tasks=tasks, organizations=organizations,
                            officials=officials, statements=statements, commitments=commitments, updates=updates)

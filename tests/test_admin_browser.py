@@ -37,7 +37,7 @@ class ReviewInTheBrowserTests(BrowserTestCase):
 
     def assert_public_progress_unchanged(self):
         text = self.public_page()
-        self.assertIn("未启动", text)
+        self.assertIn("尚无报告", text)
         self.assertNotIn("推进中", text)
         self.assertNotIn("60%", text)
 

@@ -59,38 +59,39 @@ class AdminQueryCountTests(TestCase):
             self.assertEqual(response.status_code, 200, url)
 
     # Each count: session, user, the user's permissions (two), the reporter membership when the
-    # user is a reporter, then the page's own queries. The commitment list's own: the organizations
-    # for their filter, the key tasks for theirs (one query, selectors.task_choices), two counts, the page.
+    # user is a reporter, then the page's own queries. The commitment list's own: the conferences for
+    # their filter, the organizations for theirs, the key tasks for theirs (one query,
+    # selectors.task_choices), two counts, the page.
 
     def test_commitment_list(self):
-        self.assert_fixed(self.reviewer, "/admin/policies/commitment/", 9)
+        self.assert_fixed(self.reviewer, "/admin/policies/commitment/", 10)
 
     def test_commitment_list_for_a_reporter(self):
-        self.assert_fixed(self.reporter, "/admin/policies/commitment/", 10)
+        self.assert_fixed(self.reporter, "/admin/policies/commitment/", 11)
 
     def test_commitment_list_filtered_by_light_kind_and_task(self):
         url = f"/admin/policies/commitment/?light=yellow&kind=district&task={self.parent_task.pk}"
-        self.assert_fixed(self.reviewer, url, 10)
+        self.assert_fixed(self.reviewer, url, 11)
 
     def test_commitment_list_searched(self):
         # The search joins the full-text index into the same list and count queries.
-        self.assert_fixed(self.reviewer, "/admin/policies/commitment/?q=测试承诺", 9)
+        self.assert_fixed(self.reviewer, "/admin/policies/commitment/?q=测试承诺", 10)
 
     # The commitment page's own queries: 1 commitment, 2 its updates, 3 its links, then the suggested
     # tasks (8 more): 4 the task ids already linked, 5-7 the fingerprint of what the suggestion model
     # is fitted on (curated links, key tasks, search documents), 8-10 refitting it (tasks, documents,
     # curated links: grow() writes, which forgets the fitted model, so every fetch here pays the
     # refit; with the model cached these three are skipped), 11 the suggested tasks with their
-    # parents; then 12 the content type for the history link and 13-16 the provenance shown
-    # read-only (statement, official, organization, source).
+    # parents; then 12 the content type for the history link and 13-17 the provenance shown
+    # read-only (statement, official, organization, source, and its conference, which its URL names).
     def test_commitment_page_with_its_updates_and_links(self):
         # +2 since the milestone and reminder inlines: their rows.
-        self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/change/", 22)
+        self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/change/", 23)
 
     def test_commitment_page_for_a_reporter(self):
         # A reporter is shown no suggestions (they can act on none), so the eight suggestion queries go.
         # The milestone and reminder inlines add their rows (2).
-        self.assert_fixed(self.reporter, f"/admin/policies/commitment/{self.commitment.pk}/change/", 15)
+        self.assert_fixed(self.reporter, f"/admin/policies/commitment/{self.commitment.pk}/change/", 16)
 
     def test_commitment_history(self):
         self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/history/", 8)
@@ -133,7 +134,8 @@ class AdminQueryCountTests(TestCase):
             self.assert_fixed(self.reviewer, url, queries)
 
     def test_key_task_page_and_history(self):
-        self.assert_fixed(self.reviewer, f"/admin/policies/keytask/{self.parent_task.pk}/change/", 8)
+        # 9: one more than the history page for the source, whose flat text shows the task's passage
+        self.assert_fixed(self.reviewer, f"/admin/policies/keytask/{self.parent_task.pk}/change/", 9)
         self.assert_fixed(self.reviewer, f"/admin/policies/keytask/{self.parent_task.pk}/history/", 8)
 
     def test_ledger_download(self):

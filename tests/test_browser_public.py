@@ -30,8 +30,10 @@ class PublicPagesInTheBrowserTests(BrowserTestCase):
         jiangbei = Organization.objects.get(name="江北区")
         self.assertIn(f"district={jiangbei.pk}", self.page.url)
         self.assertEqual(self.shown_organizations(), {"江北区"})
-        self.assertEqual(self.page.locator(".commitment").count(), Commitment.objects.filter(organization=jiangbei).count())
-        self.assertIn("共 6 项", self.page.locator(".result-count").inner_text())
+        count = Commitment.objects.filter(organization=jiangbei).count()
+        self.assertGreater(count, 1)
+        self.assertEqual(self.page.locator(".commitment").count(), count)
+        self.assertIn(f"共 {count} 项", self.page.locator(".result-count").inner_text())
         self.page.screenshot(path=ARTIFACTS / "list-district-jiangbei.png", full_page=True)
 
     def test_filter_by_department_shows_only_its_commitments(self):
@@ -86,7 +88,7 @@ class PublicPagesInTheBrowserTests(BrowserTestCase):
         jiangbei = Organization.objects.get(name="江北区")
         self.page.set_viewport_size({"width": 360, "height": 800})
         pages = {
-            "list": "/commitments/", "commitment": commitment.get_absolute_url(), "task": "/tasks/T2/",
+            "list": "/commitments/", "commitment": commitment.get_absolute_url(), "task": "/conferences/2020-12-29/tasks/T2/",
             "organization": jiangbei.get_absolute_url(), "source": commitment.source.get_absolute_url(),
             "official": commitment.statement.official.get_absolute_url(),
         }

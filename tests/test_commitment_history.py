@@ -28,16 +28,16 @@ class ReviewOnCommitmentHistoryTests(TestCase):
         latest = self.commitment.history.latest()
         self.assertEqual((latest.status, latest.percent, latest.history_user), ("in_progress", 50, self.reviewer))
         page = self.history_page()
-        self.assertContains(page, "审核通过进展填报：未启动 0% → 推进中 50%")
-        self.assertContains(page, "未启动")  # the delta column shows labels, not stored values
-        self.assertNotContains(page, "not_started")
+        self.assertContains(page, "审核通过进展填报：尚无报告 0% → 推进中 50%")
+        self.assertContains(page, "尚无报告")  # the delta column shows labels, not stored values
+        self.assertNotContains(page, "not_reported")
         self.assertContains(page, "督查员王")
         self.assertNotContains(page, "该记录对象没有修改的记录")
 
     def test_a_rejection_shows_with_its_reason_even_when_nothing_changed(self):
         update = make_update(commitment=self.commitment, author=self.reporter)
         services.reject_updates(updates=[update], reviewer=self.reviewer, reason="缺少佐证材料")
-        self.assertContains(self.history_page(), "退回进展填报（理由：缺少佐证材料）：未启动 0% → 未启动 0%")
+        self.assertContains(self.history_page(), "退回进展填报（理由：缺少佐证材料）：尚无报告 0% → 尚无报告 0%")
 
     def test_a_close_out_shows_with_its_note(self):
         update = make_update(commitment=self.commitment, author=self.reporter, status="completed", percent=100)

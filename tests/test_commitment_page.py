@@ -41,7 +41,7 @@ class CommitmentPageTests(TestCase):
 
     def test_links_back_to_the_highlighted_quote(self):
         response = self.client.get(self.commitment.get_absolute_url())
-        self.assertContains(response, f'href="/sources/{self.world.source.slug}/#c{self.commitment.pk}"')
+        self.assertContains(response, f'href="/conferences/{self.world.conference.slug}/sources/{self.world.source.slug}/#c{self.commitment.pk}"')
 
     def test_timeline_has_only_approved_updates_with_evidence(self):
         response = self.client.get(self.commitment.get_absolute_url())

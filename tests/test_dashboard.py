@@ -19,6 +19,8 @@ CLOSED = {"completed", "not_kept"}
 
 def expected_light(commitment, today):
     """The warning-light rule as the README states it, written out again for the test."""
+    if commitment.last_update_on is None:  # no approved report: no verdict, whatever the date
+        return "none"
     if commitment.status in CLOSED:
         return "grey"
     if commitment.due_date < today:
@@ -27,8 +29,7 @@ def expected_light(commitment, today):
     if commitment.due_date <= soon and commitment.percent < settings.WARNING_DUE_SOON_PERCENT:
         return "yellow"
     stale = today - datetime.timedelta(days=settings.WARNING_STALE_DAYS)
-    last = commitment.last_update_on or commitment.statement.source.published_on
-    return "yellow" if last < stale else "green"
+    return "yellow" if commitment.last_update_on < stale else "green"
 
 
 class DashboardNumbersTests(TestCase):
@@ -63,7 +64,7 @@ class DashboardNumbersTests(TestCase):
                 latest[commitment.pk] = (reported_on, status, percent)
         rows = {}
         for commitment in Commitment.objects.select_related("statement__source", "organization"):
-            _, status, percent = latest.get(commitment.pk, (None, "not_started", 0))
+            _, status, percent = latest.get(commitment.pk, (None, "not_reported", 0))
             rows[commitment.pk] = (commitment, status, percent)
         return rows
 
@@ -80,7 +81,7 @@ class DashboardNumbersTests(TestCase):
         statuses = defaultdict(int)
         for _, status, _ in rows.values():
             statuses[status] += 1
-        for status in ("completed", "in_progress", "behind", "not_started", "not_kept"):
+        for status in ("completed", "in_progress", "behind", "not_started", "not_kept", "not_reported"):
             self.assertEqual(totals[f"status_{status}"], statuses[status], status)
         self.assertEqual(statuses["completed"], 1)  # the submitted "completed" of d does not count
         average = sum(percent for _, _, percent in rows.values()) / len(rows)
@@ -90,10 +91,14 @@ class DashboardNumbersTests(TestCase):
         for commitment, _, _ in rows.values():
             commitment.refresh_from_db()
             lights[expected_light(commitment, self.today)] += 1
-        for light in ("red", "yellow", "green", "grey"):
+        for light in ("red", "yellow", "green", "grey", "none"):
             self.assertEqual(totals[f"light_{light}"], lights[light], light)
         html = self.response.content.decode()
-        self.assertIn(f"<dd><a href=\"/commitments/\">{len(rows)}</a> 项</dd>", html)
+        list_url = f"/conferences/{self.a.statement.source.conference.slug}/commitments/"
+        self.assertIn(f"<dd><a href=\"{list_url}\">{len(rows)}</a> 项</dd>", html)
+        # a, b, c and e have approved reports; d's completion is only submitted
+        self.assertEqual(totals["reported"], 4)
+        self.assertIn(f"<strong>4 / {len(rows)}</strong> 项承诺已有经审核的进展报告", html)
         self.assertIn(f"{round(average, 1)}%", html)
 
     def test_key_tasks_roll_up_sub_items_counting_each_commitment_once(self):
@@ -158,16 +163,21 @@ class DashboardNumbersTests(TestCase):
         if len(red) <= 12:
             self.assertNotIn("查看全部", html)
             # Past twelve, the list is cut and links to all of them.
+            # Past due, and reported: red (past due with no report would be "无报告").
             for _ in range(13 - len(red)):
-                red.append(make_commitment(statement=self.a.statement, due_date=datetime.date(2021, 1, 31)))
+                late = make_commitment(statement=self.a.statement, due_date=datetime.date(2021, 1, 31))
+                make_update(commitment=late, review_state="approved", reported_on=datetime.date(2021, 1, 15))
+                red.append(late)
+            refresh_progress()
             with self.captureOnCommitCallbacks(execute=True):
                 invalidation.pages_changed()  # what the admin does after adding commitments
             html = self.client.get("/").content.decode()
         self.assertIn(f"查看全部 {len(red)} 项红灯事项", html)
         district = Organization.objects.get(name="江岸区")
         department = Organization.objects.get(name="市人力社保局")
-        self.assertIn(f'href="/commitments/?district={district.pk}"', html)
-        self.assertIn(f'href="/commitments/?department={department.pk}"', html)
+        list_url = f"/conferences/{self.a.statement.source.conference.slug}/commitments/"
+        self.assertIn(f'href="{list_url}?district={district.pk}"', html)
+        self.assertIn(f'href="{list_url}?department={department.pk}"', html)
 
     def test_bars_are_drawn_on_the_server_with_numbers(self):
         html = self.response.content.decode()
@@ -183,10 +193,11 @@ class DashboardEscapingTests(TestCase):
         cls.world = make_world()
 
     def test_script_in_names_and_titles_is_escaped(self):
+        task_url = self.world.tasks["T2"].get_absolute_url()
         Organization.objects.filter(name="江岸区").update(name="<script>alert(1)</script>")
         KeyTask.objects.filter(code="T2").update(title="<script>alert(2)</script>")
         Commitment.objects.filter(pk=self.world.commitments[2].pk).update(summary="<script>alert(3)</script>")
-        for url in ("/", "/tasks/T2/", "/commitments/?kind=district"):
+        for url in ("/", task_url, "/commitments/?kind=district"):
             with self.subTest(url=url):
                 html = self.client.get(url).content.decode()
                 self.assertNotIn("<script>", html)
@@ -201,13 +212,14 @@ class DashboardQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 totals, 2 tasks with roll-ups, 3 their sub-items, 4 organizations with roll-ups,
-        # 5 latest approved updates, 6 red-light commitments, 7-8 task links and approved updates for the
-        # progress-over-time charts (history.task_charts)
-        with self.assertNumQueries(8):
+        # 1 the conferences (the latest is shown, all are in the switch), 2 totals, 3 tasks with roll-ups,
+        # 4 their sub-items, 5 organizations with roll-ups, 6 latest approved updates, 7 red-light
+        # commitments, 8-9 task links and approved updates for the progress-over-time charts
+        # (history.task_charts)
+        with self.assertNumQueries(9):
             small = self.client.get("/")
         grow(organizations=8, per_organization=5)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             large = self.client.get("/")
         self.assertEqual(small.context["totals"]["total"] + 40, large.context["totals"]["total"])
         self.assertEqual(len(large.context["latest_updates"]), 8)

@@ -134,8 +134,11 @@ class PublicPagesTests(TestCase):
             "/commitments/",
             "/commitments/?q=园区",
             cls.commitment.get_absolute_url(),
-            f"/sources/{cls.source.slug}/",
-            f"/tasks/{cls.task.code}/",
+            "/conferences/",
+            cls.source.conference.get_absolute_url(),
+            f"/conferences/{cls.source.conference.slug}/commitments/",
+            cls.source.get_absolute_url(),
+            cls.task.get_absolute_url(),
             f"/organizations/{organization.pk}/",
             f"/officials/{official.pk}/",
             "/api/",
@@ -156,7 +159,7 @@ class PublicPagesTests(TestCase):
                 self.assertEqual(int(response["Content-Length"]), len(page.content))
 
     def test_security_headers_on_public_pages(self):
-        for url in ("/", self.commitment.get_absolute_url(), f"/tasks/{self.task.code}/"):
+        for url in ("/", self.commitment.get_absolute_url(), self.task.get_absolute_url()):
             with self.subTest(url=url):
                 response = self.client.get(url)
                 policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))

@@ -183,6 +183,13 @@ class OpenDataTests(TestCase):
             self.assertIn(f"## {name}", readme)
         self.assertEqual([r["摘要"] for r in self.table(archive, "commitments.csv")], ["建成示范区"])
 
+    def test_source_titles_are_one_field_separated_by_bars(self):
+        source = self.commitment.statement.source
+        source.titles = "第一篇标题\n第二篇 标题\n"
+        source.save()
+        [row] = self.table(self.download(), "sources.csv")
+        self.assertEqual(row["titles"], "第一篇标题|第二篇 标题")
+
     def test_only_approved_updates_and_no_people_behind_them(self):
         rows = self.table(self.download(), "progress_updates.csv")
         self.assertEqual([row["note"] for row in rows], ["已通过的进展"])

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 from django.test import TestCase
 
+from policies.models import Conference
 from policies.services import refresh_progress
 
 from .factories import make_commitment, make_organization, make_source, make_task, make_update
@@ -74,13 +75,16 @@ class FeedTests(TestCase):
             self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_pages_announce_their_feed(self):
+        latest = Conference.objects.order_by("-held_on", "-pk").first()
         pages = {
-            "/": "/feeds/updates/",
+            # / is the latest conference's dashboard: its conference's feed.
+            "/": f"/feeds/conferences/{latest.pk}/",
             "/commitments/": "/feeds/updates/",
             f"/commitments/{self.mine.pk}/": f"/feeds/commitments/{self.mine.pk}/",
             f"/organizations/{self.organization.pk}/": f"/feeds/organizations/{self.organization.pk}/",
-            "/tasks/T3/": "/feeds/tasks/T3/",
-            f"/sources/{self.source.slug}/": f"/feeds/conferences/{self.source.conference_id}/",
+            # Codes repeat across conferences: the task page links its feed by id.
+            self.task.get_absolute_url(): f"/feeds/tasks/{self.task.pk}/",
+            self.source.get_absolute_url(): f"/feeds/conferences/{self.source.conference_id}/",
         }
         for page, feed in pages.items():
             with self.subTest(page):

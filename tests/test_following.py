@@ -172,7 +172,7 @@ class FollowingTests(TestCase):
         pages = {
             f"/commitments/{self.commitment.pk}/": f"/follow/commitment/{self.commitment.pk}/",
             f"/organizations/{self.organization.pk}/": f"/follow/organization/{self.organization.pk}/",
-            "/tasks/T4/": f"/follow/task/{self.task.pk}/",
+            self.task.get_absolute_url(): f"/follow/task/{self.task.pk}/",
         }
         for page, url in pages.items():
             self.assertContains(self.client.get(page), f'href="{url}"')

@@ -94,7 +94,7 @@ class TaskHistoryTests(TestCase):
         self.assertIn("2021-03-31 20%；2021-05-31 50%", charts[self.task.pk].description)
 
     def test_dashboard_shows_a_chart_per_task_with_progress(self):
-        response = self.client.get("/")
+        response = self.client.get(self.task.conference.get_absolute_url())  # T5's conference (T6 has its own)
         self.assertContains(response, "重点任务进展走势")
         self.assertContains(response, '<svg viewBox', count=1)
         self.assertContains(response, "最近 50%")

@@ -144,7 +144,7 @@ class AcceptTests(TestCase):
         source = conference.sources.get()
         self.assertEqual((source.publisher, source.published_on), ("江州日报", datetime.date(2021, 12, 29)))
         self.assertEqual(source.text, JIANGZHOU)
-        self.assertEqual(source.titles, ["江州召开全市经济工作会议"])
+        self.assertEqual(source.title_lines(), ["江州召开全市经济工作会议"])
         self.assertEqual(list(conference.tasks.values_list("code", flat=True)), ["T1", "T1.1", "T1.2", "T2", "T2.1"])
         self.assertEqual(conference.tasks.get(code="T2.1").parent.code, "T2")
         flat = source.flat_text

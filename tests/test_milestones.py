@@ -49,7 +49,9 @@ class MilestoneLightTests(TestCase):
         self.assertEqual(self.light(), "yellow")
 
     def test_without_milestones_the_due_date_rules_as_before(self):
-        plain = make_commitment(organization=self.org, due_date=datetime.date(2022, 5, 1))
+        # Reported on (a commitment with no approved report has no light but 无报告), then past due.
+        plain = make_commitment(organization=self.org, due_date=datetime.date(2022, 5, 1), status="in_progress",
+                                percent=30, last_update_on=datetime.date(2022, 4, 1))
         self.assertEqual(Commitment.objects.with_light(TODAY).get(pk=plain.pk).light, "red")
 
     def test_public_page_lists_milestones_and_marks_reached_and_next(self):

@@ -3,6 +3,7 @@
 from django.test import TestCase
 
 from policies.models import Official
+from policies.selectors import ROWS_PER_CONFERENCE
 
 from .bulk import grow
 from .factories import make_world
@@ -21,7 +22,8 @@ class OfficialPageTests(TestCase):
         self.assertContains(response, official.title)
         self.assertContains(response, official.statements.get().text)
         self.assertEqual(response.context["stats"]["total"], 3)
-        self.assertContains(response, f'href="/commitments/?official={official.pk}"')
+        slug = self.world.conference.slug
+        self.assertContains(response, f'href="/conferences/{slug}/commitments/?official={official.pk}"')
         self.assertContains(response, f'href="{official.organization.get_absolute_url()}"')
 
     def test_unknown_official_is_404(self):
@@ -29,11 +31,13 @@ class OfficialPageTests(TestCase):
 
     def test_query_count_does_not_grow_with_commitments(self):
         official = self.official
-        # 1 official with organization, 2 statements, 3 commitments, 4 their totals
-        with self.assertNumQueries(4):
+        # 1 official with organization, 2 statements with their sources and conferences,
+        # 3 commitments' totals per conference, 4 those conferences, 5 the first rows of each
+        with self.assertNumQueries(5):
             self.client.get(official.get_absolute_url())
-        grow(organizations=2, per_organization=9)
+        grow(organizations=2, per_organization=ROWS_PER_CONFERENCE + 3)
         big = Official.objects.order_by("-pk").first()
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             response = self.client.get(big.get_absolute_url())
-        self.assertEqual(len(response.context["commitments"]), 9)
+        [(_, stats, rows, _)] = response.context["by_conference"]
+        self.assertEqual((stats["total"], len(rows)), (ROWS_PER_CONFERENCE + 3, ROWS_PER_CONFERENCE))

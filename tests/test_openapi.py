@@ -36,7 +36,7 @@ class SchemaTests(TestCase):
         operation = get_schema(self.client)["paths"]["/api/commitments/"]["get"]
         status = next(p for p in operation["parameters"] if p["name"] == "status")
         self.assertEqual(set(status["schema"]["enum"]),
-                         {"not_started", "in_progress", "behind", "completed", "not_kept"})
+                         {"not_reported", "not_started", "in_progress", "behind", "completed", "not_kept"})
         self.assertIn("`behind` - 进展滞后", status["description"])
 
     def test_docs_page_loads_its_assets_from_this_site(self):

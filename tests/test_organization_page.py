@@ -9,16 +9,26 @@ from django.test import TestCase, override_settings
 from policies import search
 
 from policies.models import Commitment, Organization
+from policies.selectors import ROWS_PER_CONFERENCE
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import make_organization, make_update, make_world
+from .factories import (
+    make_commitment,
+    make_conference,
+    make_organization,
+    make_source,
+    make_statement,
+    make_update,
+    make_world,
+)
 
 
 class OrganizationPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         world = make_world()
+        cls.first_slug = world.conference.slug
         cls.district = world.organizations["江岸区"]
         cls.department = world.organizations["市人力社保局"]  # two commitments, both 孙丽's
         first, second = Commitment.objects.filter(organization=cls.department).order_by("pk")
@@ -30,10 +40,12 @@ class OrganizationPageTests(TestCase):
         response = self.client.get(self.department.get_absolute_url())
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "孙丽")
+        [(conference, conference_stats, rows, list_url)] = response.context["by_conference"]
         self.assertEqual(
-            {c.pk for c in response.context["commitments"]},
-            set(Commitment.objects.filter(organization=self.department).values_list("pk", flat=True)),
+            {c.pk for c in rows}, set(Commitment.objects.filter(organization=self.department).values_list("pk", flat=True))
         )
+        self.assertEqual(conference_stats["total"], 2)
+        self.assertEqual(list_url, f"/conferences/{conference.slug}/commitments/?department={self.department.pk}")
         stats = response.context["stats"]
         self.assertEqual(stats["total"], 2)
         # 35 % approved on one, the other's 90 % still awaiting review
@@ -44,28 +56,49 @@ class OrganizationPageTests(TestCase):
         district, department = self.district, self.department
         self.assertContains(self.client.get(district.get_absolute_url()), f'href="/commitments/?district={district.pk}"')
         self.assertContains(self.client.get(department.get_absolute_url()), f'href="/commitments/?department={department.pk}"')
+        conference_list = f"/conferences/{self.first_slug}/commitments/"
+        self.assertContains(self.client.get(department.get_absolute_url()), f'href="{conference_list}?department={department.pk}"')
 
     def test_unknown_organization_is_404(self):
         self.assertEqual(self.client.get("/organizations/999999/").status_code, 404)
 
     # The view's own cost: the page cache would answer the second request with no query at all.
     @override_settings(TRACKER_PAGE_CACHE=False)
-    def test_query_count_does_not_grow_with_commitments(self):
-        # 1 organization, 2 its commitments' totals, 3 the search documents' fingerprint (is the
-        # cached keyword IDF current?), 4 every document's words to fit the IDF (only when not
-        # cached: cleared here, so counted), 5 the words of its commitments for its keywords,
-        # 6 its officials, 7 its commitments. With the IDF cached, the same page costs 6.
+    def test_query_count_and_rows_do_not_grow_with_commitments(self):
+        # 1 organization, 2 its commitments' totals per conference, 3 those conferences, 4 the first
+        # rows of each, 5 the search documents' fingerprint (is the cached keyword IDF current?),
+        # 6 every document's words to fit the IDF (only when not cached: cleared here, so counted),
+        # 7 the words of its commitments for its keywords, 8 its officials. With the IDF cached: 7.
         for organization in (self.department, None):
             if organization is None:
-                grow(organizations=3, per_organization=8)
+                grow(organizations=3, per_organization=ROWS_PER_CONFERENCE + 5)
                 organization = Organization.objects.order_by("-pk").first()
             search.forget_fitted()
-            with self.assertNumQueries(7):
+            with self.assertNumQueries(8):
                 response = self.client.get(organization.get_absolute_url())
-            with self.assertNumQueries(6):
+            with self.assertNumQueries(7):
                 self.client.get(organization.get_absolute_url())
             self.assertTrue(response.context["keywords"])
-        self.assertEqual(len(response.context["commitments"]), 8)
+        # Bounded: the first rows of the conference, then a link to the list for all of them.
+        [(conference, stats, rows, list_url)] = response.context["by_conference"]
+        self.assertEqual(stats["total"], ROWS_PER_CONFERENCE + 5)
+        self.assertEqual(len(rows), ROWS_PER_CONFERENCE)
+        self.assertContains(response, f'在列表中查看全部 {ROWS_PER_CONFERENCE + 5} 项')
+        self.assertContains(response, f'href="{list_url.replace("&", "&amp;")}"')
+
+    def test_commitments_are_grouped_by_conference(self):
+        later = make_conference(slug="2021-12-28", held_on=datetime.date(2021, 12, 28))
+        source = make_source(conference=later)
+        official = self.department.officials.get()
+        statement = make_statement(official=official, source=source)
+        make_commitment(statement=statement, summary="二〇二二年的新承诺", number=1)
+        response = self.client.get(self.department.get_absolute_url())
+        sections = response.context["by_conference"]
+        self.assertEqual([conference.slug for conference, *_ in sections], ["2021-12-28", self.first_slug])
+        self.assertEqual([stats["total"] for _, stats, _, _ in sections], [1, 2])
+        self.assertEqual(response.context["stats"]["total"], 3)
+        self.assertContains(response, "二〇二二年的新承诺")
+        self.assertContains(response, "2022年</a>承诺事项（1）")
 
     def test_shows_its_top_keywords_linked_to_a_search_of_its_commitments(self):
         response = self.client.get(self.department.get_absolute_url())

@@ -24,12 +24,12 @@ class RefreshProgressTests(TestCase):
         self.assertEqual((commitment.status, commitment.percent), ("in_progress", 60))
         self.assertEqual(commitment.last_update_on, datetime.date(2021, 6, 1))
 
-    def test_no_approved_update_means_not_started(self):
+    def test_no_approved_update_means_not_reported_rather_than_not_started(self):
         commitment = make_commitment(status="in_progress", percent=40)
         make_update(commitment=commitment, percent=80)
         refresh_progress()
         commitment.refresh_from_db()
-        self.assertEqual((commitment.status, commitment.percent, commitment.last_update_on), ("not_started", 0, None))
+        self.assertEqual((commitment.status, commitment.percent, commitment.last_update_on), ("not_reported", 0, None))
 
     def test_one_query_whatever_the_number_of_commitments(self):
         for _ in range(5):

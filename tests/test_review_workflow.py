@@ -47,7 +47,7 @@ class ReviewServiceTests(TestCase):
     def test_submitting_changes_nothing_public(self):
         update = self.submit(percent=70)
         self.assertEqual(update.review_state, "submitted")
-        self.assertEqual(self.current(), ("not_started", 0))
+        self.assertEqual(self.current(), ("not_reported", 0))
 
     def test_approval_recomputes_status_and_percent(self):
         update = self.submit(percent=70)
@@ -120,7 +120,7 @@ class ReviewServiceTests(TestCase):
         pk = update.pk
         services.delete_updates(updates=[update], reviewer=self.reviewer)
         self.assertFalse(ProgressUpdate.objects.filter(pk=pk).exists())
-        self.assertEqual(self.current(), ("not_started", 0))
+        self.assertEqual(self.current(), ("not_reported", 0))
         deleted = ProgressUpdate.history.filter(id=pk).latest()
         self.assertEqual((deleted.history_type, deleted.history_user), ("-", self.reviewer))
 

@@ -10,6 +10,7 @@ from policies import search
 
 from policies.models import Commitment, TaskLink
 from policies.services import refresh_progress
+from policies.views import TASK_PAGE_ROWS
 
 from .bulk import grow
 from .factories import make_update, make_world
@@ -29,9 +30,9 @@ class TaskPageTests(TestCase):
     def test_shows_sub_items_commitments_and_roll_up(self):
         response = self.client.get(self.t2.get_absolute_url())
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.t2.get_absolute_url(), "/tasks/T2/")
+        self.assertEqual(self.t2.get_absolute_url(), f"/conferences/{self.t2.conference.slug}/tasks/T2/")
         under = set(TaskLink.objects.filter(task__in=[self.t2, *self.t2.children.all()]).values_list("commitment", flat=True))
-        self.assertEqual({c.pk for c in response.context["commitments"]}, under)
+        self.assertEqual({c.pk for c in response.context["commitments"]}, under)  # fewer than a page
         rollup = response.context["rollup"]
         self.assertEqual(rollup.n_commitments, len(under))
         # the one completed here, and 孙丽's and 周平's first commitments at 40 % (approved by make_world)
@@ -57,23 +58,30 @@ class TaskPageTests(TestCase):
         for code in ("T99", "<script>", "2"):
             with self.subTest(code=code):
                 self.assertEqual(self.client.get(f"/tasks/{code}/").status_code, 404)
+                self.assertEqual(self.client.get(f"/conferences/{self.t2.conference.slug}/tasks/{code}/").status_code, 404)
 
     # The view's own cost: the page cache would answer the second request with no query at all.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_commitments(self):
-        # 1 task with parent/source, 2 roll-ups of it and its sub-items, 3 the search documents'
-        # fingerprint (is the cached keyword IDF current?), 4 every document's words to fit the IDF
-        # (only when not cached: cleared here, so counted), 5 the words of the commitments under the
-        # task for its keywords, 6 commitments, 7 their linked tasks. With the IDF cached: 6.
+        # 1 task with parent/source/conference, 2 roll-ups of it and its sub-items, 3 the search
+        # documents' fingerprint (is the cached keyword IDF current?), 4 every document's words to fit
+        # the IDF (only when not cached: cleared here, so counted), 5 the words of the commitments
+        # under the task for its keywords, 6 the first commitments. With the IDF cached: 5.
         for grown in (False, True):
             if grown:
                 grow(organizations=10, per_organization=6)
             search.forget_fitted()
-            with self.assertNumQueries(7):
-                response = self.client.get(self.t2.get_absolute_url())
             with self.assertNumQueries(6):
+                response = self.client.get(self.t2.get_absolute_url())
+            with self.assertNumQueries(5):
                 self.client.get(self.t2.get_absolute_url())
             self.assertTrue(response.context["keywords"])
+        # Bounded: the first rows, and a link to the conference's list filtered to the task for the rest.
+        under = response.context["rollup"].n_commitments
+        self.assertGreater(under, TASK_PAGE_ROWS)
+        self.assertEqual(len(response.context["commitments"]), TASK_PAGE_ROWS)
+        self.assertContains(response, f'在列表中查看全部 {under} 项')
+        self.assertContains(response, f'href="/conferences/{self.t2.conference.slug}/commitments/?task=T2"')
 
     def test_shows_the_top_keywords_of_the_commitments_under_it(self):
         response = self.client.get(self.t2.get_absolute_url())
@@ -83,5 +91,6 @@ class TaskPageTests(TestCase):
         self.assertContains(response, "<h2 id=\"keywords-title\">关键词</h2>", html=True)
         under = Commitment.objects.under_task(self.t2)
         for word, _ in keywords:
-            self.assertContains(response, f'?q={quote(word)}&amp;task=T2"')
+            conference = self.t2.conference.slug
+            self.assertContains(response, f'?q={quote(word)}&amp;conference={conference}&amp;task=T2"')
             self.assertTrue(under.filter(search_document__words__contains=word).exists())

@@ -73,11 +73,15 @@ class _Lights(TestCase):
             Light.RED: make_commitment(organization=district, summary="逾期的承诺", tasks=[cls.child],
                                        due_date=today - days(1), status=Status.IN_PROGRESS, percent=40),
             Light.YELLOW: make_commitment(organization=county, summary="临近时限的承诺", tasks=[cls.parent],
-                                          due_date=today + days(10), percent=10, last_update_on=today),
+                                          due_date=today + days(10), status=Status.IN_PROGRESS, percent=10,
+                                          last_update_on=today),
             Light.GREEN: make_commitment(organization=company, summary="进展正常的承诺", tasks=[cls.other],
-                                         due_date=today + days(300), percent=30, last_update_on=today),
+                                         due_date=today + days(300), status=Status.IN_PROGRESS, percent=30,
+                                         last_update_on=today),
             Light.GREY: make_commitment(organization=district, summary="已完成的承诺", due_date=today + days(300),
                                         status=Status.COMPLETED, percent=100, last_update_on=today),
+            # Past due but never reported on: no verdict, not red.
+            Light.NONE: make_commitment(organization=company, summary="尚无报告的承诺", due_date=today - days(30)),
         }
         cls.summaries = [c.summary for c in cls.by_light.values()]
 

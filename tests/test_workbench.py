@@ -24,8 +24,10 @@ class WorkbenchTestCase(TestCase):
         cls.reporter = make_reporter(organization=cls.org_a, username="reporter_a")
         cls.reporter_b = make_reporter(organization=cls.org_b, username="reporter_b")
         cls.reviewer = make_reviewer(username="reviewer")
+        # Reported on, then past due: red (with no approved report it would be 无报告, not overdue).
         cls.overdue = make_commitment(organization=cls.org_a, summary="甲区逾期的承诺",
-                                      due_date=cls.today - datetime.timedelta(days=10))
+                                      due_date=cls.today - datetime.timedelta(days=10), status="in_progress",
+                                      percent=30, last_update_on=cls.today - datetime.timedelta(days=20))
         cls.future = make_commitment(organization=cls.org_a, summary="甲区明年的承诺",
                                      due_date=cls.today + datetime.timedelta(days=300))
         cls.other = make_commitment(organization=cls.org_b, summary="乙区的承诺",

@@ -23,7 +23,8 @@ from ..roles import (
     visible_commitments,
 )
 from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
-from .list_filters import KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
+from .list_filters import ConferenceListFilter, KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
+from .passage_forms import CommitmentAdminForm
 
 SUGGESTION_LIMIT = 5
 
@@ -128,19 +129,20 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
-    list_filter = (OrganizationKindListFilter, ("organization", admin.RelatedOnlyFieldListFilter), KeyTaskListFilter,
-                   "status", LightListFilter, "due_date")
+    list_filter = (ConferenceListFilter, OrganizationKindListFilter, ("organization", admin.RelatedOnlyFieldListFilter),
+                   KeyTaskListFilter, "status", LightListFilter, "due_date")
     # What the search index holds; get_search_results searches it instead of these columns.
     search_fields = ("quote", "summary", "statement__official__name", "organization__name")
     autocomplete_fields = ("statement", "organization")
     list_per_page = 50
     inlines = (TaskLinkInline, TaskLinkAddInline, MilestoneInline, ProgressUpdateInline, ReminderInline)
+    form = CommitmentAdminForm
     derived_fields = ("status", "percent", "last_update_on", "light_badge")
     close_out_fields = ("closed_on", "closed_by", "close_note")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
     fieldsets = (
-        ("原文出处", {"fields": ("statement", "organization", "number", "quote", "span_start", "span_end",
-                             "passage_link")}),
+        ("原文出处", {"fields": ("statement", "organization", "number", "quote", "occurrence", "span_start",
+                             "span_end", "passage_link")}),
         ("承诺内容", {"fields": ("summary", "due_date", "due_basis")}),
         ("当前进展（由最近一次审核通过的进展填报自动计算，不能手工修改）", {"fields": derived_fields}),
         ("销号（由督查员在工作台办理）", {"fields": close_out_fields}),
@@ -183,8 +185,9 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
 
     def get_readonly_fields(self, request, obj=None):
         # Reporters only ever get view permission, which already makes everything read-only;
-        # the derived progress is read-only for everybody, the provenance once the row exists.
-        fields = ("passage_link", *self.derived_fields, *self.close_out_fields)
+        # the derived progress is read-only for everybody, the provenance once the row exists;
+        # the span is found by the server from the pasted quote, never typed.
+        fields = ("passage_link", "span_start", "span_end", *self.derived_fields, *self.close_out_fields)
         return (*fields, *self.provenance_fields) if obj else fields
 
     def get_inlines(self, request, obj):

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from ..choices import OrganizationKind
 from ..filters import CommitmentFilter
+from ..models import Conference
 from ..selectors import task_choices
 
 
@@ -20,6 +21,13 @@ class FilterSetListFilter(admin.SimpleListFilter):
         super().__init_subclass__(**kwargs)
         cls.title = cls.filterset_class.base_filters[cls.parameter_name].label
 
+    # Other parameters a filter's value is read within (a task code within the chosen conference).
+    context_parameters = ()
+
+    def __init__(self, request, params, model, model_admin):
+        self.context = {name: request.GET[name] for name in self.context_parameters if name in request.GET}
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
         return self.filterset_class.base_filters[self.parameter_name].extra["choices"]
 
@@ -27,7 +35,7 @@ class FilterSetListFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         name = self.parameter_name
-        filterset = self.filterset_class({name: self.value()}, queryset=queryset)
+        filterset = self.filterset_class({**self.context, name: self.value()}, queryset=queryset)
         if not filterset.is_valid():
             return queryset.none()
         return filterset.filters[name].filter(queryset, filterset.form.cleaned_data[name])
@@ -37,11 +45,24 @@ class OrganizationKindListFilter(FilterSetListFilter):
     parameter_name = "kind"
 
 
-class KeyTaskListFilter(FilterSetListFilter):
-    parameter_name = "task"
+class ConferenceListFilter(FilterSetListFilter):
+    parameter_name = "conference"
 
     def lookups(self, request, model_admin):
-        return task_choices()
+        return [(c.slug, str(c)) for c in Conference.objects.order_by("-held_on", "-pk")]
+
+
+class KeyTaskListFilter(FilterSetListFilter):
+    parameter_name = "task"
+    context_parameters = ("conference",)
+
+    def lookups(self, request, model_admin):
+        conference = Conference.objects.resolve(request.GET.get("conference"))
+        choices = task_choices(conference)
+        # Option groups (several conferences, none chosen) are flattened: the admin lists plain links.
+        if choices and isinstance(choices[0][1], list):
+            return [(value, f"{group} {label}") for group, options in choices for value, label in options]
+        return choices
 
 
 class LightListFilter(FilterSetListFilter):

@@ -7,6 +7,7 @@ from django.db.models import Count
 from .. import invalidation
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
 from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
+from .passage_forms import KeyTaskAdminForm, StatementAdminForm
 
 
 def _commitment_ids(**lookup):
@@ -16,8 +17,16 @@ def _commitment_ids(**lookup):
 
 @admin.register(Conference)
 class ConferenceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "city", "held_on")
+    list_display = ("name", "city", "held_on", "plan_year", "slug")
     search_fields = ("name", "city")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Staff think of a conference by its year ("2020"), which no text column holds.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if len(term) == 4 and term.isascii() and term.isdigit():
+            results = results | queryset.filter(held_on__year=int(term))
+        return results, may_have_duplicates
 
     def derived_data_changed(self, objs):
         invalidation.pages_changed()
@@ -47,6 +56,10 @@ class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
     list_filter = ("origin", ("parent", admin.RelatedOnlyFieldListFilter), "conference")
     search_fields = ("code", "title", "description")
     autocomplete_fields = ("parent", "source", "conference")
+    form = KeyTaskAdminForm
+    fields = ("conference", "source", "parent", "code", "order", "title", "passage", "occurrence",
+              "span_start", "span_end", "description", "origin")
+    readonly_fields = ("span_start", "span_end")
     ordering = ("conference", "order")
 
     @admin.display(description="关联承诺数", ordering="commitment_count")
@@ -117,6 +130,9 @@ class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_filter = ("official__organization__kind",)
     search_fields = ("official__name", "official__organization__name", "text")
     autocomplete_fields = ("official", "source")
+    form = StatementAdminForm
+    fields = ("source", "official", "text", "occurrence", "span_start", "span_end")
+    readonly_fields = ("span_start", "span_end")
 
     @admin.display(description="单位", ordering="official__organization__name")
     def organization(self, obj):

@@ -1,7 +1,10 @@
 """Pieces shared by the models: passages located by span, and a column held to its choices."""
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
+
+from ..passages import mismatch_message
 
 
 def _in_choices(field, choices):
@@ -23,3 +26,21 @@ class SpanMixin(models.Model):
 
     def passage(self):
         return self.source.flat_text[self.span_start : self.span_end]
+
+    def _flat_text_or_none(self):
+        try:
+            return self.source.flat_text
+        except ObjectDoesNotExist:  # no source chosen yet: the form reports the missing field
+            return None
+
+    def check_slice(self, field, expected, what):
+        """Refuse a row whose ``field`` (its verbatim text) is not the flat-text slice at its span.
+
+        In the model, not a form, so the admin, the importer's acceptance and any service share it.
+        """
+        flat_text = self._flat_text_or_none()
+        if flat_text is None or expected is None:
+            return
+        message = mismatch_message(expected, flat_text, self.span_start, self.span_end, what=what)
+        if message:
+            raise ValidationError({field: message})

@@ -49,6 +49,13 @@ class Statement(SpanMixin, models.Model):
 
     natural_key.dependencies = ["policies.source", "policies.official"]
 
+    def clean(self):
+        self.check_slice("text", self.text, "表态原文")
+        if self.pk and self.span_start is not None and self.span_end is not None:
+            outside = self.commitments.exclude(span_start__gte=self.span_start, span_end__lte=self.span_end)
+            if outside.exists():
+                raise ValidationError({"text": "该表态的承诺事项有的不在新的位置之内：请先修改或删除这些承诺事项。"})
+
 
 class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
     def get_by_natural_key(self, source_slug, official_name, organization_name, number):
@@ -79,7 +86,7 @@ class Commitment(SpanMixin, models.Model):
     )
 
     # Derived from the latest approved progress update by services.refresh_progress(); never edited by hand.
-    status = models.CharField("当前状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    status = models.CharField("当前状态", max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
     percent = models.PositiveSmallIntegerField("当前进度（%）", default=0)
     last_update_on = models.DateField("最近一次审核通过的进展日期", null=True, blank=True)
 
@@ -128,13 +135,28 @@ class Commitment(SpanMixin, models.Model):
     natural_key.dependencies = ["policies.statement"]
 
     @property
+    def has_approved_report(self):
+        """Whether any progress update on it was approved (no query: refresh_progress keeps the status)."""
+        return self.status != Status.NOT_REPORTED
+
+    @property
     def source(self):
         return self.statement.source
 
     def clean(self):
-        if self.statement_id and self.organization_id:
-            if self.statement.official.organization_id != self.organization_id:
-                raise ValidationError({"organization": "责任单位必须是表态领导干部所在的单位。"})
+        if not self.statement_id:
+            return
+        if self.organization_id and self.statement.official.organization_id != self.organization_id:
+            raise ValidationError({"organization": "责任单位必须是表态领导干部所在的单位。"})
+        self.check_slice("quote", self.quote, "原文引述")
+        statement = self.statement
+        if self.span_start is not None and self.span_end is not None and not (
+            statement.span_start <= self.span_start and self.span_end <= statement.span_end
+        ):
+            raise ValidationError({"quote": (
+                f"承诺的原文（第 {self.span_start}–{self.span_end} 字）必须在所属表态的原文"
+                f"（第 {statement.span_start}–{statement.span_end} 字）之内。"
+            )})
 
     def get_absolute_url(self):
         return reverse("policies:commitment", args=[self.pk])

@@ -7,11 +7,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..choices import TaskOrigin
-from ..querysets import KeyTaskQuerySet
+from ..passages import begins_with_title
+from ..querysets import ConferenceQuerySet, KeyTaskQuerySet
 from .base import SpanMixin, _in_choices, _span_is_valid
 
 
-class ConferenceManager(models.Manager):
+class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
     def get_by_natural_key(self, city, held_on):
         return self.get(city=city, held_on=held_on)
 
@@ -20,13 +21,22 @@ class Conference(models.Model):
     name = models.CharField("会议名称", max_length=200)
     city = models.CharField("城市", max_length=50)
     held_on = models.DateField("召开日期")
+    slug = models.SlugField(
+        "标识", max_length=50, blank=True, help_text="网址中的会议标识；留空则取召开日期，如 2020-12-29。"
+    )
+    plan_year = models.PositiveSmallIntegerField(
+        "部署年度", null=True, blank=True,
+        help_text="会议部署哪一年的经济工作；留空则按召开日期推定（11、12 月召开的取次年）。",
+    )
 
     objects = ConferenceManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "会议"
+        ordering = ["held_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["city", "held_on"], name="policies_conference_unique_city_date"),
+            models.UniqueConstraint(fields=["slug"], name="policies_conference_unique_slug"),
         ]
 
     def __str__(self):
@@ -34,6 +44,32 @@ class Conference(models.Model):
 
     def natural_key(self):
         return (self.city, self.held_on.isoformat())
+
+    @staticmethod
+    def default_slug(held_on):
+        return held_on.isoformat()
+
+    @staticmethod
+    def default_plan_year(held_on):
+        """A winter conference sets the next year's work (the conference of 2020-12-29 set 2021's)."""
+        return held_on.year + 1 if held_on.month >= 11 else held_on.year
+
+    def _fill_defaults(self):
+        if self.held_on:
+            self.slug = self.slug or self.default_slug(self.held_on)
+            self.plan_year = self.plan_year or self.default_plan_year(self.held_on)
+
+    def clean(self):
+        # Filled before the constraints are validated, so a taken default slug is a form error.
+        self._fill_defaults()
+
+    def save(self, *args, **kwargs):
+        # Defaults that depend on another field; loaddata (raw) skips this, so the fixture spells them.
+        self._fill_defaults()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("policies:conference", args=[self.slug])
 
 
 class SourceManager(models.Manager):
@@ -46,7 +82,7 @@ class Source(models.Model):
     slug = models.SlugField("标识", max_length=100)
     publisher = models.CharField("刊发媒体", max_length=100)
     published_on = models.DateField("刊发日期")
-    titles = models.JSONField("标题", default=list, help_text="本版各篇文章的标题，按版面顺序。")
+    titles = models.TextField("标题", blank=True, help_text="本版各篇文章的标题，按版面顺序，每行一个。")
     text = models.TextField("原文", help_text="逐字原文，保留版面换行。")
 
     objects = SourceManager()
@@ -63,13 +99,16 @@ class Source(models.Model):
 
     natural_key.dependencies = ["policies.conference"]
 
+    def title_lines(self):
+        return [line.strip() for line in self.titles.splitlines() if line.strip()]
+
     @property
     def flat_text(self):
         """The text that spans index: the page's hard line breaks removed, nothing else changed."""
         return self.text.replace("\r", "").replace("\n", "")
 
     def get_absolute_url(self):
-        return reverse("policies:source", args=[self.slug])
+        return reverse("policies:source", args=[self.conference.slug, self.slug])
 
 
 class KeyTaskManager(models.Manager.from_queryset(KeyTaskQuerySet)):
@@ -113,6 +152,17 @@ class KeyTask(SpanMixin, models.Model):
     def clean(self):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "重点任务只有两级：上级任务本身不能再有上级。"})
+        # A key task's span covers the item as printed: its title (after the heading's number, if
+        # the report prints one: "一、"), then any text printed under it. The title must be where the
+        # passage begins, verbatim.
+        flat_text = self._flat_text_or_none()
+        if flat_text is not None and self.title and self.span_start is not None and self.span_end is not None:
+            passage = flat_text[self.span_start : self.span_end]
+            if self.span_end > len(flat_text) or not begins_with_title(passage, self.title):
+                raise ValidationError({"title": (
+                    f"标题“{self.title}”不是来源原文第 {self.span_start}–{self.span_end} 字的开头："
+                    f"该位置的原文是“{passage}”。请粘贴原文，由系统查找位置。"
+                )})
 
     def get_absolute_url(self):
-        return reverse("policies:task", args=[self.code])
+        return reverse("policies:task", args=[self.conference.slug, self.code])

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..choices import OrganizationKind
-from ..querysets import OrganizationQuerySet
+from ..querysets import OfficialQuerySet, OrganizationQuerySet
 from .base import _in_choices
 
 
@@ -40,7 +40,7 @@ class Organization(models.Model):
 
 
 
-class OfficialManager(models.Manager):
+class OfficialManager(models.Manager.from_queryset(OfficialQuerySet)):
     def get_by_natural_key(self, name, organization_name):
         return self.get(name=name, organization__name=organization_name)
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..choices import ReviewState, Status
+from ..choices import REPORTED_STATUSES, ReviewState, Status
 from ..querysets import ProgressUpdateQuerySet
 from .base import _in_choices
 from .commitments import Commitment
@@ -17,7 +17,8 @@ from .milestones import Milestone
 class ProgressUpdate(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates", verbose_name="承诺事项")
     reported_on = models.DateField("进展日期")
-    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    # A report states where the work is; "no report yet" is the commitment's state before any approval.
+    status = models.CharField("状态", max_length=20, choices=[(s.value, s.label) for s in REPORTED_STATUSES])
     percent = models.PositiveSmallIntegerField("完成进度（%）")
     note = models.TextField("进展说明")
     evidence_url = models.URLField("佐证链接", max_length=500, blank=True)
@@ -50,7 +51,9 @@ class ProgressUpdate(models.Model):
         permissions = [("review_progressupdate", "可以审核进展填报")]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="policies_progressupdate_percent_range"),
-            models.CheckConstraint(condition=_in_choices("status", Status), name="policies_progressupdate_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in REPORTED_STATUSES]), name="policies_progressupdate_status_valid"
+            ),
             models.CheckConstraint(
                 condition=_in_choices("review_state", ReviewState), name="policies_progressupdate_review_valid"
             ),

@@ -3,7 +3,8 @@
 {% light_badge commitment.light %} and {% status_badge commitment.status %} print a choice's label
 in its CSS class; static/css/vocabulary.css (generated from policies/choices.py) gives each class
 its colour as ``--tone``, which site.css uses for text, fills and borders alike.
-{{ organization|commitments_url }} is the public list filtered to that organization.
+{{ organization|commitments_url }} is the public list filtered to that organization;
+{{ organization|commitments_url:conference }} the same within one conference's list.
 """
 
 from django import template
@@ -28,5 +29,9 @@ def status_badge(status):
 
 
 @register.filter
-def commitments_url(organization):
-    return f"{reverse('policies:commitments')}?{urlencode({organization_parameter(organization): organization.pk})}"
+def commitments_url(organization, conference=None):
+    if conference:
+        base = reverse("policies:conference_commitments", args=[conference.slug])
+    else:
+        base = reverse("policies:commitments")
+    return f"{base}?{urlencode({organization_parameter(organization): organization.pk})}"
