@@ -26,7 +26,7 @@ class ConferenceQuerySet(models.QuerySet):
     def resolve(self, value):
         """The conference named by an id or a slug ("3" or "2020-12-29"), or None."""
         value = str(value or "").strip()
-        if not value:
+        if not value or "\x00" in value:
             return None
         pk = parse_id(value)
         return self.filter(**({"pk": pk} if pk is not None else {"slug": value})).first()
@@ -60,7 +60,7 @@ class KeyTaskQuerySet(models.QuerySet):
         (``/tasks/T1/``, ``?task=T1``) were minted when the first conference was the only one.
         """
         value = str(value or "").strip()
-        if not value:
+        if not value or "\x00" in value:  # no code holds a NUL, and PostgreSQL refuses one in a query
             return None
         pk = parse_id(value)
         if pk is not None:
