@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 
 VERSION_KEY = "tracker:data-version"
 # The version never expires on its own: losing it only costs a round of misses.
@@ -55,7 +56,8 @@ def bump_data_version(using=None):
 
 def _page_key(request, version):
     accept = request.META.get("HTTP_ACCEPT", "")
-    raw = f"{request.get_full_path()}\n{accept}\n{int(settings.TRACKER_DEMO_DATA)}"
+    # The language LocaleMiddleware chose (cookie or Accept-Language): one copy of a page per language.
+    raw = f"{request.get_full_path()}\n{accept}\n{int(settings.TRACKER_DEMO_DATA)}\n{translation.get_language()}"
     return f"tracker:page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -80,7 +82,7 @@ def _is_cacheable_response(request, response):
 
 
 def cache_public_page(view):
-    """Serve a public GET page from the cache, keyed by full path (and Accept) and the data version.
+    """Serve a public GET page from the cache, keyed by full path (and Accept, and language) and the data version.
 
     Works for plain views and for DRF views, whose responses render after the view returns.
     Adds ``X-Page-Cache: hit|miss`` so that the benchmark and curious admins can tell.

@@ -65,11 +65,6 @@ def text_fingerprint(flat):
 # Due dates -----------------------------------------------------------------------------------------
 
 
-def plan_year(held_on):
-    """The year whose work a conference sets: a conference held in November or December plans the next."""
-    return held_on.year + 1 if held_on.month >= 11 else held_on.year
-
-
 def due_for(quote, year):
     """The README's rule: the end of the plan year, unless the quote names a later year or a
     five-year plan, in which case the end of that year. Returns ``(date, due_basis)``."""
@@ -189,7 +184,7 @@ def _store(report, ranked, fingerprint, user, publisher, published_on):
                 report=imported, parent=parent, code=child.code, order=order, title=child.title[:200],
                 description=child.description, span_start=child.span[0], span_end=child.span[1],
             )
-    year = plan_year(imported.conference_held_on) if imported.conference_held_on else None
+    year = Conference.default_plan_year(imported.conference_held_on) if imported.conference_held_on else None
     ranked = iter(ranked)
     for found in report.statements:
         statement = DraftStatement(
@@ -421,7 +416,7 @@ def accept_statements(*, drafts, reviewer):
     report.conference, report.source = conference, source
     report.save(update_fields=["conference", "source"])
     flat = source.flat_text
-    year = plan_year(conference.held_on)
+    year = conference.plan_year
     notes, statements = [], []
     for draft in drafts:
         statements.append(

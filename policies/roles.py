@@ -26,6 +26,8 @@ ROLE_PERMISSIONS = {
         "commitment": _ALL,
         "milestone": _ALL,
         "progressupdate": (*_ALL, "review"),
+        # Files come only through the update form (services.attach_evidence).
+        "evidencefile": ("view",),
         "keytask": _ALL,
         "tasklink": _ALL,
         "organization": _ALL,
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS = {
         "commitment": ("view",),
         "milestone": ("view",),
         "progressupdate": ("view", "add", "change"),
+        "evidencefile": ("view",),
         "tasklink": ("view",),
         "keytask": ("view",),
         "organization": ("view",),

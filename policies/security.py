@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core import checks
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 
 
@@ -30,6 +31,26 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             parts.update = {"style-src-elem": ["'self'", UNSAFE_INLINE]}
         return parts
+
+
+class CompressPagesWithoutSecretsMiddleware(GZipMiddleware):
+    """Gzip for pages, feeds and API answers, except those that carry a CSRF token.
+
+    BREACH: an attacker who can make a victim's browser send requests that put chosen text into a
+    compressed page (a search term, say), and who can watch the sizes on the wire, can guess a secret
+    in that page one character at a time by how well it compresses with the guess. The public pages
+    hold no secret (no session, no token), so they are compressed; a page that rendered a CSRF token
+    (the admin, the workbench, the follow form) is sent as it is. Static files are WhiteNoise's, which
+    serves its own compressed copies and answers before this middleware runs.
+    """
+
+    def process_response(self, request, response):
+        # A page that rendered a token has the flag set until CsrfViewMiddleware sends the cookie (so this
+        # middleware sits inside it, after it in MIDDLEWARE); a view under @csrf_protect, such as the
+        # admin's login, has sent the cookie already.
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or settings.CSRF_COOKIE_NAME in response.cookies:
+            return response
+        return super().process_response(request, response)
 
 
 class PermissionsPolicyMiddleware:

@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import invalidation, search
-from .models import Commitment, KeyTask, LinkOrigin, ProgressUpdate, ReviewState, Status, TaskLink
+from . import evidence, invalidation, search
+from .models import Commitment, EvidenceFile, KeyTask, LinkOrigin, ProgressUpdate, ReviewState, Status, TaskLink
 from .roles import can_edit_update, can_see_commitment, is_reviewer, visible_commitments
 
 
@@ -327,6 +327,35 @@ def restore_update(*, update_id, reviewer):
     update.save(force_insert=True)
     _refresh([update.commitment_id], user=reviewer, action="恢复已删除的进展填报")
     return update
+
+
+@transaction.atomic
+def attach_evidence(*, update, files, uploader):
+    """Attach uploaded ``files`` to ``update``: all of them, or none and a ValidationError naming each
+    file refused (content not its claimed type, too large, too many). Each is stored under a generated
+    name; the user's own name is kept for display. A reporter attaches only to their own updates."""
+    if not can_edit_update(uploader, update):
+        raise PermissionDenied("只能为本人尚未审核通过的进展填报上传佐证文件。")
+    ProgressUpdate.objects.select_for_update().filter(pk=update.pk).first()  # one upload at a time per update
+    kinds = evidence.check_files(files, already=update.evidence_files.count())
+    stored = []
+    try:
+        for upload, kind in zip(files, kinds, strict=True):
+            row = EvidenceFile(update=update, original_name=evidence.display_name(upload.name), kind=kind,
+                               size=upload.size, uploaded_by=uploader)
+            upload.seek(0)
+            row.file.save(evidence.stored_name(kind), upload, save=False)
+            stored.append(row)
+            row.full_clean()
+            row.save()
+    except Exception:
+        # The rows roll back with the transaction; the stored bytes would not.
+        for row in stored:
+            row.file.delete(save=False)
+        raise
+    if update.review_state == ReviewState.APPROVED:
+        invalidation.pages_changed()
+    return stored
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("commitments/export/", exports.commitment_export, name="commitments_export"),
     path("data/open-data.zip", opendata.open_data_zip, name="open_data"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("officials/<int:pk>/", views.official_detail, name="official"),
     # Before conferences named the URLs (kept: they were shared and printed).

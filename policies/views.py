@@ -1,9 +1,10 @@
 """Public pages."""
 
 from django import forms
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -11,10 +12,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from . import history, search
+from . import evidence, history, search
 from .cache import cache_public_page
+from .choices import ReviewState
 from .filters import CommitmentFilter, organization_parameter
-from .models import Commitment, Conference, KeyTask, Official, Organization, Source
+from .models import Commitment, Conference, EvidenceFile, KeyTask, Official, Organization, Source
+from .roles import can_see_update
 from .selectors import (
     commitments_by_conference,
     conference_overview,
@@ -69,6 +72,17 @@ def readyz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page's <link rel="icon"> says:
+    the site's SVG icon (browsers go by the Content-Type, not by the name)."""
+    path = finders.find("favicon.svg")
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @cache_public_page
 @require_safe
 def home(request):
@@ -119,6 +133,7 @@ class CommitmentListView(FilterView):
         form = self.filterset.form
         query = form.cleaned_data.get("q") if form.is_valid() else ""
         context["search_terms"] = search.query_terms(query) if query else []
+        context["query"] = query
         return context
 
     def get_filterset(self, filterset_class):
@@ -140,6 +155,9 @@ def _dress_filter_form(form, conference):
     On a conference's list the conference comes from the URL: its menu goes, and the task menu
     offers that conference's tasks only."""
     for name, field in form.fields.items():
+        # The help texts explain ids to API users; the page's menus need none, and a field with help
+        # text points aria-describedby at it whether or not the page prints it.
+        field.help_text = ""
         if isinstance(field, forms.ModelChoiceField):
             field.empty_label = "全部"
         elif isinstance(field, forms.ChoiceField) and name != "sort":
@@ -154,7 +172,7 @@ def _dress_filter_form(form, conference):
 @require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
-    updates = list(commitment.updates.for_timeline())
+    updates = list(commitment.updates.for_timeline().prefetch_related("evidence_files"))
     milestones = list(commitment.milestones.all())
     return render(
         request,
@@ -162,6 +180,24 @@ def commitment_detail(request, pk):
         {"commitment": commitment, "updates": updates, "chart": history.commitment_chart(updates),
          "milestones": milestones},
     )
+
+
+@require_safe
+def evidence_file(request, pk):
+    """An evidence file: public once its update is approved; before that only to the staff who may see
+    the update. Never cached publicly, never sniffed, never rendered inline unless an image or a PDF."""
+    row = get_object_or_404(EvidenceFile.objects.select_related("update__commitment"), pk=pk)
+    public = row.update.review_state == ReviewState.APPROVED
+    if not public and not (request.user.is_authenticated and request.user.is_staff
+                           and can_see_update(request.user, row.update)):
+        raise Http404("没有这个佐证文件，或它所在的进展尚未审核通过。")
+    response = FileResponse(row.file.open("rb"), as_attachment=not row.shown_inline, filename=row.original_name,
+                            content_type=evidence.CONTENT_TYPES[row.kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    # A PDF viewer runs in the page's origin: no scripts, no forms, nothing it could reach.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
 
 
 @cache_public_page

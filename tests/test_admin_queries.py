@@ -103,8 +103,9 @@ class AdminQueryCountTests(TestCase):
         self.assert_fixed(self.reporter, "/admin/policies/progressupdate/", 11)
 
     def test_update_page(self):
-        # +2: the update's commitment (to offer only its milestones), the milestone choices.
-        self.assert_fixed(self.reporter, f"/admin/policies/progressupdate/{self.update.pk}/change/", 11)
+        # +2: the update's commitment (to offer only its milestones), the milestone choices;
+        # +1: its evidence files (listed read-only).
+        self.assert_fixed(self.reporter, f"/admin/policies/progressupdate/{self.update.pk}/change/", 12)
 
     def test_update_history(self):
         self.assert_fixed(self.reviewer, f"/admin/policies/progressupdate/{self.update.pk}/history/", 9)

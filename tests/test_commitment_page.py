@@ -70,11 +70,12 @@ class CommitmentPageTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_updates(self):
-        # 1 commitment with organization/official/source, 2 linked tasks, 3 approved updates, 4 milestones
-        with self.assertNumQueries(4):
+        # 1 commitment with organization/official/source, 2 linked tasks, 3 approved updates,
+        # 4 their evidence files, 5 milestones
+        with self.assertNumQueries(5):
             self.client.get(self.commitment.get_absolute_url())
         for day in range(1, 25):
             make_update(commitment=self.commitment, reported_on=datetime.date(2021, 7, day), review_state="approved")
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             response = self.client.get(self.commitment.get_absolute_url())
         self.assertEqual(len(response.context["updates"]), 26)

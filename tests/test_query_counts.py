@@ -21,8 +21,8 @@ EXPECTED = {
     # organization roll-ups, latest approved updates, red-light list, then task links and
     # approved updates for the progress-over-time charts (history.task_charts)
     "home": 9,
-    # commitment with its relations, linked tasks, approved updates, milestones
-    "commitment": 4,
+    # commitment with its relations, linked tasks, approved updates, their evidence files, milestones
+    "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted
     "source": 2,
     # count, page of commitments, linked tasks

@@ -31,7 +31,10 @@ class SourcePageTests(TestCase):
 
     def test_the_whole_text_is_there_in_paragraphs(self):
         html = self.client.get(self.source.get_absolute_url()).content.decode()
-        body = html[html.index('<article class="source-text">'):html.index("</article>")]
+        article = html[html.index('<article class="source-text"'):html.index("</article>")]
+        # The article's heading (for screen readers' navigation), then the text.
+        self.assertIn('<h2 id="source-text-title" class="visually-hidden">报道全文</h2>', article)
+        body = article[article.index("</h2>") + len("</h2>"):]
         text = re.sub(r"<[^>]+>", "", body).replace("\n", "")
         self.assertEqual(text, escape(self.source.flat_text))
         blocks = [p for p in self.source.text.split("\n\n") if p.strip()]

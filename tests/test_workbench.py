@@ -97,8 +97,8 @@ class ReviewerWorkbenchTests(WorkbenchTestCase):
             make_update(commitment=self.overdue, author=self.reporter, note=f"更多待审{n}")
         self.client.force_login(self.reviewer)
         # session, user, the user's permissions (two: is_reviewer), then 1 pending per organization,
-        # 2 pending rows, 3 commitment counts, 4 overdue, 5 yellow, 6 silent, 7 to close
-        with self.assertNumQueries(11):
+        # 2 pending rows, 3 commitment counts, 4 overdue, 5 yellow, 6 silent, 7 to close, 8 conferences (月报)
+        with self.assertNumQueries(12):
             self.client.get(URL)
 
 

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside the CSRF middleware, to see whether the page carries a token (BREACH: see the class).
+    "policies.security.CompressPagesWithoutSecretsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,7 +140,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
+# The interface in English too (locale/en); the data stays Chinese. Chosen by the header's switch
+# (a cookie) or else by the browser's Accept-Language (LocaleMiddleware).
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -146,8 +151,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Uploaded evidence files (policies/evidence.py). Never served from MEDIA_URL: only through the view
+# that checks the update's review state (policies.views.evidence_file).
+MEDIA_ROOT = Path(os.environ.get("TRACKER_MEDIA_ROOT") or DATA_DIR / "media")
+EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+EVIDENCE_MAX_FILES = env_int("TRACKER_EVIDENCE_MAX_FILES", 5)
+# S3-compatible storage (django-storages) when a bucket is named; credentials come from boto3's own
+# variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role. Private objects: the view
+# reads them and decides who may see them, so no public ACL and no public URL.
+S3_BUCKET = os.environ.get("TRACKER_S3_BUCKET", "").strip()
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("TRACKER_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TRACKER_S3_REGION") or None,
+            "location": os.environ.get("TRACKER_S3_PREFIX", "").strip("/"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -212,6 +241,10 @@ WARNING_STALE_DAYS = env_int("WARNING_STALE_DAYS", 90)
 # and reporters are reminded of what falls due within REMINDER_DUE_DAYS.
 SILENT_DAYS = env_int("TRACKER_SILENT_DAYS", 30)
 REMINDER_DUE_DAYS = env_int("TRACKER_REMINDER_DUE_DAYS", 14)
+# The monthly report's PDF embeds this CJK font (policies/reports/pdf.py); in a .ttc, the face at this index
+# (2 is Noto Sans CJK SC, Simplified Chinese, in Debian's fonts-noto-cjk).
+REPORT_FONT = os.environ.get("TRACKER_REPORT_FONT") or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+REPORT_FONT_INDEX = env_int("TRACKER_REPORT_FONT_INDEX", 2)
 # Reminder mails (policies/reminders.py) use the mail settings below with the follow mails.
 
 # Behind a reverse proxy that terminates HTTPS (README, "Deploying"). The proxy must set
@@ -224,6 +257,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
     # The proxy's and the load balancer's probes speak plain HTTP.

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from policies import views
 from policies.workbench import views as workbench_views
@@ -11,6 +13,10 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    # Exempt from CSRF: a forged switch changes nothing but the language shown, and a token in every
+    # page's header would keep the public pages out of the page cache and out of compression (BREACH).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/login/", workbench_views.login, name="staff_login"),
     path("admin/", admin.site.urls),
     path("workbench/", include("policies.workbench.urls")),

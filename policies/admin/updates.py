@@ -4,10 +4,12 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from .. import services
+from .. import evidence, services
 from ..choices import ReviewState
 from ..ids import parse_id
 from ..models import Milestone, ProgressUpdate
@@ -21,8 +23,39 @@ class ReasonForm(forms.Form):
                              help_text="填报人会在自己的填报中看到这段理由。")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(evidence.EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [single(item, initial) for item in files]
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    evidence_files = MultipleFileField(
+        label="上传佐证文件", required=False,
+        help_text=f"可多选。允许 {evidence.ALLOWED_EXTENSIONS_TEXT}；按文件内容核对类型。"
+                  "审核通过后随进展公开，之前只有本单位填报员和督查员能看到。",
+    )
+
+    def clean_evidence_files(self):
+        files = self.cleaned_data["evidence_files"]
+        if files:
+            already = self.instance.evidence_files.count() if self.instance.pk else 0
+            evidence.check_files(files, already=already)
+        return files
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+    form = ProgressUpdateForm
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
     list_display_links = ("reported_on", "commitment")
@@ -36,9 +69,17 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     list_per_page = 50
     actions = ("approve_selected", "reject_selected")
     editable_fields = ("commitment", "reported_on", "status", "percent", "milestone", "note", "evidence_url")
-    review_fields = ("review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    review_fields = ("attached_files", "review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
     change_form_template = "admin/policies/progressupdate/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="佐证文件")
+    def attached_files(self, obj):
+        # Shown, not edited here: new files come through the upload field and services.attach_evidence.
+        rows = [(reverse("policies:evidence_file", args=[row.pk]), row.original_name, row.get_kind_display(),
+                 filesizeformat(row.size)) for row in obj.evidence_files.all()]
+        items = format_html_join("", '<li><a href="{}">{}</a>（{}，{}）</li>', rows)
+        return format_html("<ul>{}</ul>", items) if rows else "无"
 
     @admin.display(description="责任单位", ordering="commitment__organization__name")
     def organization_name(self, obj):
@@ -48,7 +89,10 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         return visible_updates(request.user, super().get_queryset(request))
 
     def get_fields(self, request, obj=None):
-        return (*self.editable_fields, *self.review_fields) if obj else self.editable_fields
+        if obj is None:
+            return (*self.editable_fields, "evidence_files")
+        upload = ("evidence_files",) if self.has_change_permission(request, obj) else ()
+        return (*self.editable_fields, *upload, *self.review_fields)
 
     def get_readonly_fields(self, request, obj=None):
         # An update stays on the commitment it was written for; the review fields change only through review.
@@ -105,6 +149,10 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         else:
             services.submit_update(update=obj, author=request.user)
             messages.info(request, "已提交，等待督查员审核；审核通过后才会公开。")
+        files = form.cleaned_data.get("evidence_files")
+        if files:
+            stored = services.attach_evidence(update=obj, files=files, uploader=request.user)
+            messages.info(request, f"已上传 {len(stored)} 个佐证文件。")
 
     def delete_model(self, request, obj):
         services.delete_updates(updates=[obj], reviewer=request.user)

@@ -9,9 +9,10 @@ The choices live in ``policies.choices`` (with their labels, colours and orders)
 importable from here, under the same names, for code that needs a model and its choices together.
 """
 
-from ..choices import DraftState, Light, LinkOrigin, OrganizationKind, ReminderKind, ReviewState, Status, TaskOrigin
+from ..choices import DraftState, EvidenceKind, Light, LinkOrigin, OrganizationKind, ReminderKind, ReviewState, Status, TaskOrigin
 from .commitments import Commitment, Statement, TaskLink
 from .conference import Conference, KeyTask, Source
+from .evidence import EvidenceFile
 from .imports import DraftCommitment, DraftStatement, DraftTask, ImportedReport
 from .milestones import Milestone
 from .organizations import Official, Organization, Reporter
@@ -26,6 +27,8 @@ __all__ = [
     "DraftState",
     "DraftStatement",
     "DraftTask",
+    "EvidenceFile",
+    "EvidenceKind",
     "ImportedReport",
     "KeyTask",
     "Light",

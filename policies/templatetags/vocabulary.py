@@ -5,12 +5,14 @@ in its CSS class; static/css/vocabulary.css (generated from policies/choices.py)
 its colour as ``--tone``, which site.css uses for text, fills and borders alike.
 {{ organization|commitments_url }} is the public list filtered to that organization;
 {{ organization|commitments_url:conference }} the same within one conference's list.
+The labels are translated here, at display time (see policies/choices.py for why not there).
 """
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from ..choices import Light, Status
 from ..filters import organization_parameter
@@ -20,12 +22,12 @@ register = template.Library()
 
 @register.inclusion_tag("includes/light.html")
 def light_badge(light):
-    return {"light": light, "label": Light(light).label}
+    return {"light": light, "label": gettext(Light(light).label)}
 
 
 @register.simple_tag
 def status_badge(status):
-    return format_html('<span class="badge status-{}">{}</span>', status, Status(status).label)
+    return format_html('<span class="badge status-{}">{}</span>', status, gettext(Status(status).label))
 
 
 @register.filter

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, F, Q
 
-from ..models import Commitment, ReviewState, Status
+from ..models import Commitment, Conference, ReviewState, Status
 from ..choices import CLOSED_STATUSES
 from ..roles import visible_commitments, visible_updates
 
@@ -28,7 +28,8 @@ def _silent(cutoff):
 
 def reviewer_board(user, *, today):
     """The review queue and the commitments that need attention. Queries: 1 pending counts per
-    organization, 2 pending rows, 3 commitment counts, 4-7 overdue, yellow, silent, to close."""
+    organization, 2 pending rows, 3 commitment counts, 4-7 overdue, yellow, silent, to close,
+    8 the conferences a monthly report can be made for."""
     cutoff = silent_cutoff(today)
     pending = visible_updates(user).filter(review_state=ReviewState.SUBMITTED)
     per_organization = list(
@@ -58,6 +59,7 @@ def reviewer_board(user, *, today):
         ),
         "to_close": list(active.filter(status=Status.COMPLETED).order_by("last_update_on", "pk")[:ROW_LIMIT]),
         "silent_cutoff": cutoff,
+        "conferences": list(Conference.objects.order_by("-held_on", "pk")),
     }
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("commitments/<int:pk>/close/", views.close, name="close"),
     path("commitments/<int:pk>/chase/", views.chase, name="chase"),
+    path("reports/monthly/", views.monthly_report, name="monthly_report"),
 ]

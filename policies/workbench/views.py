@@ -3,13 +3,13 @@
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from .. import reminders, services
+from .. import reminders, reports, services
 from ..ids import parse_id
 from ..roles import is_reviewer, reporter_organization_id, visible_commitments
 from . import selectors
@@ -117,3 +117,22 @@ def chase(request, pk):
         names = "、".join(reminder.recipient.get_username() for reminder in sent)
         messages.success(request, f"已向 {names} 发送催办：{commitment.summary}。")
     return _back("attention")
+
+
+@require_safe
+@staff_member_required
+def monthly_report(request):
+    """The monthly report of ?conference= for ?month=YYYY-MM as ?format=xlsx|pdf (reviewers)."""
+    _require_reviewer(request)
+    fmt = request.GET.get("format", "xlsx")
+    try:
+        if fmt not in reports.FORMATS:
+            raise ValidationError("格式只能是 xlsx 或 pdf。")
+        report = reports.monthly_report(conference=reports.find_conference(request.GET.get("conference")),
+                                        month=reports.parse_month(request.GET.get("month")))
+    except ValidationError as error:
+        messages.error(request, f"未能生成月报：{_error_text(error)}")
+        return _back("monthly-report")
+    response = HttpResponse(reports.render(report, fmt), content_type=reports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{reports.file_name(report, fmt)}"'
+    return response
