@@ -1,11 +1,13 @@
-"""`make bench`: serve demo databases of several sizes with gunicorn and load them with wrk.
+"""`make bench`: serve demo databases of several sizes on SQLite and PostgreSQL with gunicorn, load them with wrk.
 
-For each size it builds (or reuses) var/demo-<size>.sqlite3 with generate_demo_data, starts gunicorn
-with production settings (debug off, 2 workers, app preloaded, collected static files), and for each
-endpoint of ENDPOINTS runs wrk from this separate process over loopback. It prints, per size and
-per page-cache mode, requests/s, p50/p95/p99 latency, SQL queries per request (from the
-X-Query-Count header that bench/middleware.py adds, read on a first request and again after the
-load), the ratio of requests/s to /healthz in the same server run, and each worker's peak RSS.
+For each database and size it builds (or reuses) a demo database with generate_demo_data (bench/databases.py),
+starts gunicorn with production settings (debug off, 2 workers, app preloaded, collected static files), and
+for each endpoint of ENDPOINTS runs wrk from this separate process over loopback, with the page cache off
+and on (on: shared by the workers through Redis, CACHE_URL). It prints, per run, requests/s, p50/p95/p99
+latency, response size, SQL queries per request (from the X-Query-Count header that bench/middleware.py
+adds), each worker's peak RSS, and the targets of issue 11 as ratios to /healthz p50 in the same run
+(bench/report.py). Then it approves one update through the service and times the next dashboard and
+organization page on every worker (write then read).
 
 An endpoint that answers 404 is reported as "missing" (pages still being built), never a crash.
 Everything is bounded: wrk runs for --seconds per endpoint, requests time out, the whole run stops
@@ -18,7 +20,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import sqlite3
@@ -29,86 +30,49 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script (`python bench/run.py`)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import Database, approve_one, log
+from bench.report import query_parity, table
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LUA = ROOT / "bench" / "report.lua"
 
-# (name, path template, target ratio to /healthz). Placeholders come from pick_parameters().
+# (name, path template). Placeholders come from Database.parameters().
 ENDPOINTS = [
-    ("healthz", "/healthz", None),
-    ("dashboard", "/", 0.5),
-    ("list by district", "/commitments/?district={district}", 0.25),
-    ("list by task+status", "/commitments/?task=T3&status=in_progress", 0.25),
-    ("search 就业", "/commitments/?q=%E5%B0%B1%E4%B8%9A", 0.1),
-    ("commitment", "/commitments/{commitment}/", 0.25),
-    ("organization", "/organizations/{district}/", 0.25),
-    ("api list", "/api/commitments/", 0.25),
-    ("feed", "/feed/", None),
+    ("healthz", "/healthz"),
+    ("dashboard", "/"),
+    ("list by district", "/commitments/?district={district}"),
+    ("list by task+status", "/commitments/?task=T3&status=in_progress"),
+    ("search 就业", "/commitments/?q=%E5%B0%B1%E4%B8%9A"),
+    ("commitment", "/commitments/{commitment}/"),
+    # The conference-scoped URL: the old /tasks/T3/ is a redirect, which wrk does not follow.
+    ("task", "/conferences/2020-12-29/tasks/T3/"),
+    ("organization", "/organizations/{district}/"),
+    ("official", "/officials/{official}/"),
+    ("api list", "/api/commitments/"),
+    ("api tasks", "/api/tasks/"),
 ]
-P99_OVER_P50_MAX = 10
-RSS_MAX_MB = 250
+# Read after an approval, on every worker.
+WRITE_THEN_READ = [("dashboard", "/"), ("organization", "/organizations/{district}/")]
 
 
 class Deadline(Exception):
     pass
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def demo_database(size, seed, deadline):
-    """var/demo-<size>.sqlite3, reused when it was made with this seed by this version of the generator,
-    and migrated, so that indexes added since it was made are there."""
-    command_source = (ROOT / "policies" / "demo_data.py").read_text()
-    generator_version = int(re.search(r"^GENERATOR_VERSION = (\d+)", command_source, re.M).group(1))
-    path = ROOT / "var" / f"demo-{size}.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    marker = None
-    if path.exists():
-        try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-                marker = db.execute("SELECT commitments, seed, version FROM tracker_demo_data").fetchone()
-        except sqlite3.DatabaseError:
-            pass
-    if marker == (size, seed, generator_version):
-        log(f"· reusing {path.relative_to(ROOT)}")
-        subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True,
-                       env={**env, "DATABASE_URL": f"sqlite:///{path}"}, timeout=deadline.left())
-        return path
-    log(f"· generating {size} commitments into {path.relative_to(ROOT)} (seed {seed})")
-    started = time.monotonic()
-    command = [PYTHON, "manage.py", "generate_demo_data", f"--commitments={size}", f"--seed={seed}",
-               f"--database-path={path}", "--replace"]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=deadline.left(), stdout=subprocess.DEVNULL)
-    log(f"  generated in {time.monotonic() - started:.0f} s")
-    return path
-
-
-def pick_parameters(path):
-    """A demo district with the most commitments and a demo commitment with the most approved updates."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        (district,) = db.execute(
-            "SELECT o.id FROM policies_organization o JOIN policies_commitment c ON c.organization_id = o.id "
-            "WHERE o.kind = 'district' AND o.name LIKE '%（演示）' GROUP BY o.id ORDER BY count(*) DESC, o.id LIMIT 1"
-        ).fetchone()
-        (commitment,) = db.execute(
-            "SELECT commitment_id FROM policies_progressupdate WHERE review_state = 'approved' "
-            "GROUP BY commitment_id ORDER BY count(*) DESC, commitment_id LIMIT 1"
-        ).fetchone()
-        (commitments,) = db.execute("SELECT count(*) FROM policies_commitment").fetchone()
-        (updates,) = db.execute("SELECT count(*) FROM policies_progressupdate").fetchone()
-    return {"district": district, "commitment": commitment}, commitments, updates
-
-
-def server_env(path, cached, data_dir, timeout=30, workers=2):
+def server_env(database_url, cached, data_dir, timeout=30, workers=2, cache_url=""):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TRACKER_")) and k not in {"DATABASE_URL", "CACHE_URL"}}
+    if cached and cache_url:
+        env["CACHE_URL"] = cache_url
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SSL_REDIRECT="0",  # loopback HTTP, no proxy in front
-        DATABASE_URL=f"sqlite:///{path}",
+        DATABASE_URL=database_url,
         TRACKER_DATA_DIR=str(data_dir),
         TRACKER_DEMO_DATA="1",
         DJANGO_LOG_LEVEL="ERROR",
@@ -193,14 +157,14 @@ class Server:
             self.log.close()
 
 
-def fetch(url, timeout):
+def fetch(url, timeout, with_size=False):
     request = urllib.request.Request(url)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-            return response.status, response.headers
+            size = len(response.read())
+            return (response.status, response.headers, size) if with_size else (response.status, response.headers)
     except urllib.error.HTTPError as error:
-        return error.code, error.headers
+        return (error.code, error.headers, 0) if with_size else (error.code, error.headers)
 
 
 def _quiet_fetch(url, timeout):
@@ -251,16 +215,16 @@ def measure(server, params, args, budget, cached):
     200 for --rounds rounds in turn and keep its best round, /healthz included: on a shared machine the
     best of interleaved rounds is the least disturbed measurement of each."""
     rows = []
-    for name, template, target in ENDPOINTS:
+    for name, template in ENDPOINTS:
         path = template.format(**params)
-        row = {"endpoint": name, "path": path, "target": target, "state": "skipped (time budget)"}
+        row = {"endpoint": name, "path": path, "state": "skipped (time budget)"}
         rows.append(row)
         if budget.left() < args.seconds + 5:
             continue
         settle(server, args.timeout)
         started = time.monotonic()
         try:
-            status, headers = fetch(server.url(path), timeout=args.timeout)
+            status, headers, row["bytes"] = fetch(server.url(path), timeout=args.timeout, with_size=True)
         except OSError as error:
             row["state"] = f"no answer in {args.timeout} s ({error.__class__.__name__})"
             continue
@@ -277,8 +241,8 @@ def measure(server, params, args, budget, cached):
             row["demo_header"] = headers.get("X-Demo-Data")
 
     if cached:
-        # Every worker has its own page cache: fill each one (concurrent requests land on different
-        # sync workers) so the measured rounds see the steady state, not one worker's first miss.
+        # Fill the cache from every worker (concurrent requests land on different sync workers), so
+        # that the measured rounds see the steady state even with a per-worker cache.
         for row in rows:
             if row["state"] == "ready" and budget.left() > args.timeout:
                 settle(server, args.timeout)
@@ -301,7 +265,7 @@ def measure(server, params, args, budget, cached):
     for row in rows:
         if row["state"] == "ok":
             settle(server, args.timeout)
-            # One request per worker and one more: each worker has its own page cache.
+            # One request per worker and one more: with a per-worker cache each has its own copy.
             counts = []
             for _ in range(args.workers + 1):
                 try:
@@ -311,65 +275,45 @@ def measure(server, params, args, budget, cached):
             row["queries_after"] = str(min(counts)) if counts else "?"
         elif row["state"] == "ready":
             row["state"] = "skipped (time budget)"
-    healthz = next((r for r in rows if r["endpoint"] == "healthz" and r["state"] == "ok"), None)
-    for row in rows:
-        if row["state"] == "ok" and healthz:
-            row["ratio"] = row["rps"] / healthz["rps"]
     return rows
 
 
-def verdict(row):
-    notes = []
-    if row.get("target") is not None and "ratio" in row:
-        notes.append(("✓" if row["ratio"] >= row["target"] else "✗") + f" ≥{row['target']}")
-    if row["p50_us"]:
-        spread = row["p99_us"] / row["p50_us"]
-        if spread > P99_OVER_P50_MAX:
-            notes.append(f"✗ p99 {spread:.0f}×p50")
-    errors = row["connect_errors"] + row["read_errors"] + row["write_errors"] + row["non2xx"] + row["timeouts"]
-    if errors:
-        notes.append(f"{errors} errors ({row['timeouts']} timeouts)")
-    return " ".join(notes)
+def write_then_read(server, params, args, budget):
+    """Approve one update of the district, then request each page of WRITE_THEN_READ from as many
+    clients at once as there are workers: the time each of them waited (seconds)."""
+    if budget.left() < 4 * args.timeout:
+        return None
+    settle(server, args.timeout)
+    update = approve_one(server.env, params["district"], args.timeout * 2)
+    pages = {}
+    for name, template in WRITE_THEN_READ:
+        url = server.url(template.format(**params))
+
+        def timed(_, url=url):
+            started = time.monotonic()
+            _quiet_fetch(url, args.timeout)
+            return time.monotonic() - started
+
+        settle(server, args.timeout)
+        with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+            pages[name] = sorted(pool.map(timed, range(args.workers)))
+        server.sample_memory()
+    return {"update": update, "clients": args.workers, "pages": {k: [t * 1000 for t in v] for k, v in pages.items()}}
 
 
-def table(result):
-    mode = "page cache on" if result["cached"] else "page cache off"
-    lines = [
-        f"### {result['size']:,} commitments ({result['commitments']:,} in all, {result['updates']:,} updates) · {mode}",
-        "",
-        "| endpoint | requests/s | p50 ms | p95 ms | p99 ms | first ms | SQL/request | ratio to /healthz | target |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|---|",
-    ]
-    for row in result["rows"]:
-        if row["state"] != "ok":
-            first = f"{row['first_ms']:.0f}" if "first_ms" in row else ""
-            lines.append(f"| {row['endpoint']} `{row['path']}` | {row['state']} | | | | {first} | | | |")
-            continue
-        queries = row["queries_first"] if row["queries_first"] == row["queries_after"] else f"{row['queries_first']} → {row['queries_after']}"
-        lines.append(
-            f"| {row['endpoint']} `{row['path']}` | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} | {row['p95_us'] / 1000:.1f} | "
-            f"{row['p99_us'] / 1000:.1f} | {row['first_ms']:.0f} | {queries} | {row.get('ratio', 0):.2f} | {verdict(row)} |"
-        )
-    peaks = ", ".join(f"{mb:.0f} MB" for mb in result["rss_mb"])
-    if len(result["rss_mb"]) > 2:
-        peaks += " (more than two: a worker was replaced after a timeout)"
-    flag = "✓" if result["rss_mb"] and max(result["rss_mb"]) < RSS_MAX_MB else "✗"
-    lines += ["", f"Peak RSS per worker: {peaks} ({flag} < {RSS_MAX_MB} MB)", ""]
-    return "\n".join(lines)
+def postgres_version():
+    try:
+        result = subprocess.run(["psql", "--version"], capture_output=True, text=True, timeout=10)
+        return result.stdout.strip().replace("psql (PostgreSQL) ", "PostgreSQL ") or "PostgreSQL ?"
+    except OSError:
+        return "no psql"
 
 
-def query_parity(results):
-    """Uncached SQL per request for each endpoint at each size: it should not change with size."""
-    uncached = [r for r in results if not r["cached"]] or results
-    sizes = [r["size"] for r in uncached]
-    lines = ["### SQL queries per request by size (first request, uncached)", "",
-             "| endpoint | " + " | ".join(f"{s:,}" for s in sizes) + " | same |", "|---|" + "--:|" * len(sizes) + "---|"]
-    for i, (name, _, _) in enumerate(ENDPOINTS):
-        counts = [r["rows"][i].get("queries_first") or r["rows"][i]["state"] for r in uncached]
-        numeric = [c for c in counts if str(c).isdigit()]
-        same = "✓" if numeric and len(set(numeric)) == 1 and len(numeric) == len(counts) else ("—" if not numeric else "✗")
-        lines.append(f"| {name} | " + " | ".join(str(c) for c in counts) + f" | {same} |")
-    return "\n".join(lines) + "\n"
+def redis_flush(url):
+    """Start each cached run with an empty shared cache."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def machine():
@@ -378,7 +322,7 @@ def machine():
     mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
     load = os.getloadavg()
     return (f"{os.cpu_count()} CPU ({cpu}), {int(mem) / 1024 / 1024:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; load average at start "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {postgres_version()}; load average at start "
             f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}")
 
 
@@ -390,7 +334,12 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=2, help="rounds over all endpoints; the best round counts")
     parser.add_argument("--connections", type=int, default=4, help="wrk concurrent connections")
     parser.add_argument("--timeout", type=int, default=30, help="per-request timeout, seconds")
-    parser.add_argument("--modes", default="cached,uncached", help="page cache modes to run: cached, uncached or both")
+    parser.add_argument("--modes", default="uncached,cached", help="page cache modes to run: cached, uncached or both")
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite and/or postgres")
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", "postgres://tracker:tracker@127.0.0.1:5432"),
+                        help="PostgreSQL server for the demo databases (tracker_demo_<size> on it)")
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
+                        help="Redis database the workers share in cached mode (flushed at the start of each run)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--max-minutes", type=float, default=30, help="stop everything after this long")
@@ -402,8 +351,9 @@ def main(argv=None):
         sys.exit("wrk is needed: apt-get install wrk (.ci/run installs it).")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    if not sizes or not set(modes) <= {"cached", "uncached"}:
-        sys.exit("--sizes needs numbers; --modes takes cached and/or uncached.")
+    kinds = [d.strip() for d in args.databases.split(",") if d.strip()]
+    if not sizes or not set(modes) <= {"cached", "uncached"} or not set(kinds) <= {"sqlite", "postgres"}:
+        sys.exit("--sizes needs numbers; --modes takes cached and/or uncached; --databases sqlite and/or postgres.")
     budget = Budget(args.max_minutes)
     data_dir = ROOT / "var" / "bench"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -413,32 +363,44 @@ def main(argv=None):
         f"Run at {started:%Y-%m-%d %H:%M} UTC on {machine()}.",
         f"Command: make bench BENCH_ARGS='{' '.join(argv if argv is not None else sys.argv[1:])}'",
         f"gunicorn {args.workers} sync workers, preload, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s over loopback, "
-        f"best of {args.rounds} interleaved rounds per endpoint.",
+        f"best of {args.rounds} interleaved rounds per endpoint; cached mode shares {args.cache_url} between workers.",
         "",
     ]
     print("\n".join(header), flush=True)
     log("· collectstatic")
-    static_env = server_env(ROOT / "var" / "unused.sqlite3", True, data_dir)
+    static_env = server_env(f"sqlite:///{ROOT / 'var' / 'unused.sqlite3'}", True, data_dir)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=static_env, check=True, timeout=300)
 
     results = []
     try:
-        for size in sizes:
-            path = demo_database(size, args.seed, budget)
-            params, commitments, updates = pick_parameters(path)
-            for mode in modes:
-                cached = mode == "cached"
-                log(f"· serving {path.name}, page cache {'on' if cached else 'off'}")
-                with Server(server_env(path, cached, data_dir, args.timeout, args.workers), args.port) as server:
-                    rows = measure(server, params, args, budget, cached)
-                    result = {"size": size, "commitments": commitments, "updates": updates, "cached": cached,
-                              "rows": rows, "rss_mb": server.peak_rss_mb()}
-                results.append(result)
-                print(table(result), flush=True)
+        for kind in kinds:
+            for size in sizes:
+                database = Database(kind, size, args.postgres)
+                database.ensure(args.seed, budget)
+                params, commitments, updates = database.parameters()
+                for mode in modes:
+                    cached = mode == "cached"
+                    if cached:
+                        redis_flush(args.cache_url)
+                    log(f"· serving {database.label}, page cache {'on' if cached else 'off'}")
+                    env = server_env(database.url, cached, data_dir, args.timeout, args.workers, args.cache_url)
+                    with Server(env, args.port) as server:
+                        rows = measure(server, params, args, budget, cached)
+                        try:
+                            written = write_then_read(server, params, args, budget)
+                        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                            # Reported, not fatal: the tables already measured must still be printed.
+                            log(f"  write then read failed: {error}")
+                            written = None
+                        result = {"database": kind, "size": size, "commitments": commitments, "updates": updates,
+                                  "cached": cached, "rows": rows, "rss_mb": server.peak_rss_mb(),
+                                  "write_then_read": written}
+                    results.append(result)
+                    print(table(result), flush=True)
     except Deadline:
         print(f"\nStopped: the run reached --max-minutes={args.max_minutes}.\n", flush=True)
     if results:
-        print(query_parity(results), flush=True)
+        print(query_parity(results, ENDPOINTS), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"header": header, "results": results}, ensure_ascii=False, indent=1))
 

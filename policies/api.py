@@ -117,7 +117,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         return [commitment.span_start, commitment.span_end]
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(negotiated=True), name="dispatch")
 class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     serializer_class = CommitmentSerializer
@@ -135,6 +135,7 @@ class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Conference.objects.with_counts().order_by("held_on", "id")
 
 
+@method_decorator(cache_public_page(negotiated=True), name="dispatch")
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     """The whole key-task tree: top-level tasks, each with its sub-items (``conference``: one conference's)."""
 

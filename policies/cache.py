@@ -1,9 +1,17 @@
-"""Whole-page caching for the public pages, invalidated by a data version.
+"""Whole-page caching for the public pages, invalidated by data versions.
 
-Every write path bumps one "data version" after it commits (``policies/invalidation.py``); a cached page
-is stored under the version it was rendered at, so after a bump no old page can be served again,
+Every write path bumps a version after it commits (``policies/invalidation.py``); a cached page is
+stored under the versions it was rendered at, so after a bump no old page can be served again,
 whatever process wrote and whatever process serves. Old entries are never deleted one by one: they
 are simply never asked for again and age out.
+
+Two versions make a page's key:
+- the data version, which every write bumps (text, names, tasks, links, bulk loads);
+- the progress version of the page's scope. Progress changes one commitment at a time (an approval),
+  and only the site-wide pages (dashboard, lists, task pages, API) and the pages of that commitment,
+  its organization and its official show it: an approval bumps the site-wide progress version and
+  those three scopes, and every other organization, official and commitment page stays cached.
+  A page with no scope of its own (``scope=None``) follows the site-wide progress version.
 
 The version is a random token rather than a counter: setting a fresh token needs no atomic
 increment, and a token never comes back, so two processes racing on a bump cannot resurrect a page.
@@ -20,7 +28,8 @@ from django.http import HttpResponse
 from django.utils import translation
 
 VERSION_KEY = "tracker:data-version"
-# The version never expires on its own: losing it only costs a round of misses.
+PROGRESS_KEY = "tracker:progress"
+# The versions never expire on their own: losing one only costs a round of misses.
 VERSION_TIMEOUT = None
 
 
@@ -28,37 +37,73 @@ def _version_cache():
     return caches["data_version"]
 
 
+def _progress_key(scope):
+    return PROGRESS_KEY if scope is None else f"{PROGRESS_KEY}:{scope}"
+
+
+def _versions(*keys):
+    """The current version of each key (one round trip when all exist), each created on first use."""
+    store = _version_cache()
+    found = store.get_many(keys)
+    for key in keys:
+        if key not in found:
+            store.add(key, uuid.uuid4().hex, VERSION_TIMEOUT)
+            found[key] = store.get(key)
+    return [found[key] for key in keys]
+
+
 def data_version():
     """The current data version, created on first use."""
-    store = _version_cache()
-    version = store.get(VERSION_KEY)
-    if version is None:
-        store.add(VERSION_KEY, uuid.uuid4().hex, VERSION_TIMEOUT)
-        version = store.get(VERSION_KEY)
-    return version
+    return _versions(VERSION_KEY)[0]
 
 
-def _set_new_version():
-    _version_cache().set(VERSION_KEY, uuid.uuid4().hex, VERSION_TIMEOUT)
+def _set_new_versions(keys):
+    _version_cache().set_many({key: uuid.uuid4().hex for key in keys}, VERSION_TIMEOUT)
+
+
+def _bump(keys, using):
+    # Called inside a transaction, the versions are set again when it commits, so that a page rendered
+    # by another process between the write and the commit (still showing the old data) is not kept
+    # under the new versions.
+    _set_new_versions(keys)
+    transaction.on_commit(lambda: _set_new_versions(keys), using=using)
 
 
 def bump_data_version(using=None):
-    """Make every cached page stale.
-
-    The write paths call it once their transaction has committed (``policies.invalidation``).
-    Called inside a transaction, it sets the version again when that one commits, so that a page
-    rendered by another process between the write and the commit (still showing the old data) is
-    not kept under the new version.
-    """
-    _set_new_version()
-    transaction.on_commit(_set_new_version, using=using)
+    """Make every cached page stale. The write paths call it once their transaction has committed."""
+    _bump([VERSION_KEY], using)
 
 
-def _page_key(request, version):
-    accept = request.META.get("HTTP_ACCEPT", "")
+def bump_progress(scopes, using=None):
+    """Make stale the site-wide pages and the pages of these scopes ("organization:3", ...):
+    what a change of progress on a few commitments shows on."""
+    _bump([PROGRESS_KEY, *(_progress_key(scope) for scope in scopes)], using)
+
+
+def _page_key(request, rendered_format, progress_scope):
+    # The format the response will be rendered in, not the raw Accept header: a client that sends
+    # none (curl, a monitor) is served the page a browser warmed.
     # The language LocaleMiddleware chose (cookie or Accept-Language): one copy of a page per language.
-    raw = f"{request.get_full_path()}\n{accept}\n{int(settings.TRACKER_DEMO_DATA)}\n{translation.get_language()}"
-    return f"tracker:page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    raw = f"{request.get_full_path()}\n{rendered_format}\n{int(settings.TRACKER_DEMO_DATA)}\n{translation.get_language()}"
+    keys = [VERSION_KEY] if progress_scope is False else [VERSION_KEY, _progress_key(progress_scope)]
+    versions = ":".join(_versions(*keys))
+    return f"tracker:page:{versions}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _negotiated_format(request):
+    """The format DRF will render this request in (its own negotiation with the project's renderers,
+    run early), or None when it will refuse the request (406): such a response is not cached."""
+    from rest_framework.exceptions import NotAcceptable
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+    view = APIView()
+    renderers = view.get_renderers()
+    try:
+        renderer, _ = view.get_content_negotiator().select_renderer(Request(request), renderers, None)
+    except NotAcceptable:
+        return None
+    return renderer.format
 
 
 def _is_cacheable_request(request):
@@ -81,19 +126,30 @@ def _is_cacheable_response(request, response):
     )
 
 
-def cache_public_page(view):
-    """Serve a public GET page from the cache, keyed by full path (and Accept, and language) and the data version.
+def cache_public_page(view=None, *, scope=None, shows_progress=True, negotiated=False):
+    """Serve a public GET page from the cache, keyed by full path, rendered format, language and versions.
 
+    ``scope(kwargs)`` names the progress scope of a page that shows only one organization's,
+    official's or commitment's progress ("organization:3"); without it the page follows every
+    approval; ``shows_progress=False``, a page that shows no progress at all, follows none.
+    ``negotiated``: an API view, whose format (JSON or the browsable HTML) DRF picks
+    from the request with the default renderers; other pages are HTML whatever the Accept says.
     Works for plain views and for DRF views, whose responses render after the view returns.
     Adds ``X-Page-Cache: hit|miss`` so that the benchmark and curious admins can tell.
     """
+    if view is None:
+        return functools.partial(cache_public_page, scope=scope, shows_progress=shows_progress, negotiated=negotiated)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _is_cacheable_request(request):
             return view(request, *args, **kwargs)
+        rendered_format = _negotiated_format(request) if negotiated else "html"
+        if rendered_format is None:
+            return view(request, *args, **kwargs)
         pages = caches["default"]
-        key = _page_key(request, data_version())
+        progress_scope = (scope(kwargs) if scope else None) if shows_progress else False
+        key = _page_key(request, rendered_format, progress_scope)
         cached = pages.get(key)
         if cached is not None:
             content, headers = cached

@@ -6,8 +6,9 @@ jieba's work and the cache bump see the committed rows, and a rolled-back write 
 Outside a transaction ``on_commit`` runs at once.
 
     commitments_changed(ids)   their text or the names they carry changed: re-index, refit, stale pages
-    tasks_changed()            key tasks or curated links changed: refit suggestions, stale pages
-    pages_changed()            progress or any other shown data changed: stale pages
+    tasks_changed()            key tasks or links changed: re-derive keywords, refit suggestions, stale pages
+    progress_changed(ids)      these commitments' progress changed: stale site-wide pages and their own
+    pages_changed()            any other shown data changed: stale pages
     everything_changed()       bulk loads: rebuild the index now, refit and stale pages after the commit
 
 A write that goes around all of them (``QuerySet.update()`` from a shell) leaves pages stale for at
@@ -17,7 +18,7 @@ most ``TRACKER_PAGE_CACHE_SECONDS`` and the index until ``manage.py rebuild_sear
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from . import search
-from .cache import bump_data_version
+from .cache import bump_data_version, bump_progress
 
 
 def commitments_changed(ids, *, using=DEFAULT_DB_ALIAS):
@@ -33,8 +34,33 @@ def commitments_changed(ids, *, using=DEFAULT_DB_ALIAS):
 
 def tasks_changed(*, using=DEFAULT_DB_ALIAS):
     def after_commit():
+        search.refresh_keywords(using=using)
         search.forget_fitted()
         bump_data_version(using=using)
+
+    transaction.on_commit(after_commit, using=using)
+
+
+# Past this many commitments, a progress change bumps every page: listing the scopes would cost more.
+PROGRESS_SCOPES_MAX = 100
+
+
+def progress_changed(commitments, *, using=DEFAULT_DB_ALIAS):
+    """``commitments``: a queryset of those whose status or percent may have changed (an approval).
+
+    Only the site-wide pages and the pages of these commitments, their organizations and their
+    officials show progress; every other page stays cached (``policies.cache``). The queryset is
+    read after the commit, once."""
+
+    def after_commit():
+        rows = list(commitments.values_list("pk", "organization_id", "statement__official_id")[: PROGRESS_SCOPES_MAX + 1])
+        if len(rows) > PROGRESS_SCOPES_MAX:
+            bump_data_version(using=using)
+            return
+        scopes = set()
+        for pk, organization_id, official_id in rows:
+            scopes |= {f"commitment:{pk}", f"organization:{organization_id}", f"official:{official_id}"}
+        bump_progress(sorted(scopes), using=using)
 
     transaction.on_commit(after_commit, using=using)
 

@@ -52,8 +52,8 @@ def breakdown(stats, prefix, order, labels):
 def dashboard_stats(*, conference, today=None, latest=8, red=12):
     """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
-    1 totals, 2 key tasks with roll-ups, 3 their sub-items, 4 organizations with roll-ups,
-    5 latest approved updates, 6 the first red-light commitments.
+    1 totals, 2 key tasks, 3 their roll-ups, 4 their sub-items, 5 organizations with roll-ups,
+    6 latest approved updates, 7 the first red-light commitments.
     """
     commitments = Commitment.objects.in_conference(conference)
     totals = commitments.stats(today)

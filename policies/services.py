@@ -29,8 +29,12 @@ def refresh_progress(*, commitments=None):
     of rows; the public pages show progress, so they go stale when it commits.
     """
     latest = ProgressUpdate.objects.approved().filter(commitment=OuterRef("pk")).latest_first()
-    queryset = Commitment.objects.all() if commitments is None else commitments
-    invalidation.pages_changed(using=queryset.db)
+    if commitments is None:
+        queryset = Commitment.objects.all()
+        invalidation.pages_changed(using=queryset.db)
+    else:
+        queryset = commitments
+        invalidation.progress_changed(queryset, using=queryset.db)
     return queryset.update(
         status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_REPORTED)),
         percent=Coalesce(Subquery(latest.values("percent")[:1]), Value(0)),

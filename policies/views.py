@@ -168,7 +168,7 @@ def _dress_filter_form(form, conference):
     form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices(conference)])
 
 
-@cache_public_page
+@cache_public_page(scope=lambda kwargs: f"commitment:{kwargs['pk']}")
 @require_safe
 def commitment_detail(request, pk):
     commitment = get_object_or_404(Commitment.objects.with_source_and_tasks().with_light(), pk=pk)
@@ -200,7 +200,7 @@ def evidence_file(request, pk):
     return response
 
 
-@cache_public_page
+@cache_public_page(shows_progress=False)
 @require_safe
 def source_detail(request, conference_slug, slug):
     source = get_object_or_404(Source.objects.select_related("conference"), slug=slug, conference__slug=conference_slug)
@@ -277,7 +277,7 @@ def _by_conference(commitments, **params):
     return {"by_conference": sections, "stats": sum_stats([stats for _, stats, _, _ in sections])}
 
 
-@cache_public_page
+@cache_public_page(scope=lambda kwargs: f"organization:{kwargs['pk']}")
 @require_safe
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
@@ -295,7 +295,7 @@ def organization_detail(request, pk):
     )
 
 
-@cache_public_page
+@cache_public_page(scope=lambda kwargs: f"official:{kwargs['pk']}")
 @require_safe
 def official_detail(request, pk):
     official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)

@@ -1,4 +1,4 @@
-"""Demo data (policies/demo_data.py, run by generate_demo_data): a separate, deterministic, clearly labelled
+"""Demo data (policies/demo_data/, run by generate_demo_data): a separate, deterministic, clearly labelled
 database of realistic shape."""
 
 import os
@@ -6,14 +6,18 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
+from unittest import skipUnless
 
 from django.core.management import call_command
+from django.db import connection
 from django.core.management.base import CommandError
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 
 from policies.choices import OrganizationKind, ReviewState
 from policies.demo_data import DemoDataError, build_database
+from policies.demo_data.postgres import build_postgres_database
 from policies.models import Commitment
 
 from .factories import load_conference, shipped_commitment_count
@@ -237,3 +241,77 @@ class DemoLabelTests(TestCase):
                 response = self.client.get(url)
                 self.assertNotContains(response, "演示数据")
                 self.assertFalse(response.has_header("X-Demo-Data"))
+
+
+class PostgresTargetTests(SimpleTestCase):
+    """generate_demo_data --database-url: a PostgreSQL database named in full, never the serving one."""
+
+    def test_refuses_a_url_that_is_not_postgres(self):
+        with self.assertRaisesMessage(DemoDataError, "--database-url 只接受 PostgreSQL 地址"):
+            build_postgres_database(url="sqlite:///tmp/x.sqlite3", commitments=5, seed=7)
+
+    def test_refuses_the_serving_database_whatever_the_host_is_called(self):
+        serving = {"ENGINE": "django.db.backends.postgresql", "NAME": "tracker", "HOST": "127.0.0.1", "PORT": "5432"}
+        # Only read by the refusal, which stops before any connection is made.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Overriding setting DATABASES", UserWarning)
+            with override_settings(DATABASES={"default": serving}):
+                for url in ("postgres://u:p@127.0.0.1:5432/tracker", "postgres://u:p@localhost/tracker"):
+                    with self.subTest(url=url), self.assertRaisesMessage(DemoDataError, "拒绝写入默认数据库"):
+                        build_postgres_database(url=url, commitments=5, seed=7)
+
+    def test_the_command_takes_one_target_only(self):
+        with self.assertRaisesMessage(CommandError, "只能选一个"):
+            call_command("generate_demo_data", commitments=5, database_path="/tmp/x.sqlite3",
+                         database_url="postgres://u:p@127.0.0.1/x", verbosity=0)
+
+
+@skipUnless(connection.vendor == "postgresql", "fills a PostgreSQL database beside the test one: run with DATABASE_URL=postgres://…")
+class PostgresDemoDatabaseTests(TransactionTestCase):
+    """The command run as a user would, in its own process, into a database named after the test one.
+    TransactionTestCase: autocommit, which DROP DATABASE needs for the clean-up."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        config = connection.settings_dict
+        cls.name = f"{config['NAME']}_demo"
+        cls.url = (f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"
+                   f"{config['PORT'] or 5432}/{cls.name}")
+
+    def tearDown(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+
+    def build(self, commitments, replace=False):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"} and not k.startswith("DJANGO_")}
+        env["TRACKER_DATA_DIR"] = tmp.name
+        command = [sys.executable, "manage.py", "generate_demo_data", f"--commitments={commitments}", "--seed=7",
+                   f"--database-url={self.url}"] + (["--replace"] if replace else [])
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        if result.returncode:
+            raise CommandError(result.stderr.strip().splitlines()[-1])
+
+    def query(self, sql):
+        import psycopg
+
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://", 1)) as db:
+            return db.execute(sql).fetchall() if sql.startswith("SELECT") else db.execute(sql)
+
+    def test_fills_a_named_database_and_replaces_only_its_own(self):
+        self.build(40)
+        self.assertEqual(self.query("SELECT commitments, seed FROM tracker_demo_data"), [(40, 7)])
+        self.assertEqual(self.query("SELECT count(*) FROM policies_commitment")[0][0], 40 + 67)
+        self.assertEqual(self.query("SELECT count(*) FROM policies_searchdocument")[0][0], 40 + 67)
+        with self.assertRaisesMessage(CommandError, "--replace"):
+            self.build(5)
+        self.build(5, replace=True)
+        self.assertEqual(self.query("SELECT commitments FROM tracker_demo_data"), [(5,)])
+        self.query("DELETE FROM tracker_demo_data")  # what a build killed half-way leaves: an empty marker
+        self.build(6, replace=True)
+        self.assertEqual(self.query("SELECT commitments FROM tracker_demo_data"), [(6,)])
+        self.query("DROP TABLE tracker_demo_data")
+        with self.assertRaisesMessage(CommandError, "不是本命令生成的演示数据库"):
+            self.build(5, replace=True)

@@ -5,22 +5,31 @@ with about ten updates each (the benchmark's data, see generate_demo_data).
 Pages are measured uncached (the cached hit costs none, see test_cache.py)."""
 
 import datetime
+import re
 
 from django.test import TestCase, override_settings
 
 from policies.choices import ReviewState
 from policies.demo_data import generate
-from policies.models import Commitment, ProgressUpdate
+from policies.models import Commitment, KeyTask, ProgressUpdate, TaskLink
 
-from .factories import load_conference, make_update, make_user, shipped_commitment_count
+from .factories import (
+    load_conference,
+    make_official,
+    make_organization,
+    make_statement,
+    make_update,
+    make_user,
+    shipped_commitment_count,
+)
 
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
     # the conferences (the latest is shown, all are in the switch), then the dashboard (see
-    # selectors.dashboard_stats): totals by status and light, task roll-ups, sub-items,
-    # organization roll-ups, latest approved updates, red-light list, then task links and
-    # approved updates for the progress-over-time charts (history.task_charts)
-    "home": 9,
+    # selectors.dashboard_stats): totals by status and light, key tasks, their roll-ups (one grouped
+    # query), sub-items, organization roll-ups, latest approved updates, red-light list, then task
+    # links and approved updates for the progress-over-time charts (history.task_charts)
+    "home": 10,
     # commitment with its relations, linked tasks, approved updates, their evidence files, milestones
     "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted
@@ -29,7 +38,23 @@ EXPECTED = {
     "api_list": 3,
     # organization looked up by the filter, count, page of commitments, linked tasks
     "api_list_by_organization": 4,
+    # key tasks with their sub-items, in one query each
+    "api_tasks": 2,
+    # the conference, the task menu, count, the filter menus (organizations, districts and counties,
+    # departments, officials), page of commitments (organizations and officials joined)
+    "list": 8,
+    # the same, the search joined into the count and the page
+    "list_searched": 8,
+    # task with parent, source and conference, it and its sub-items, their roll-ups (one grouped query),
+    # stored keywords, the first commitments
+    "task": 5,
+    # organization, totals per conference, those conferences, the first rows of each, stored keywords, officials
+    "organization": 6,
+    # official with organization, totals per conference, those conferences, the first rows of each, statements
+    "official": 5,
 }
+# The most rows any public page lists, at any size.
+PAGE_ROWS_MAX = 100
 
 
 class QueryCountMixin:
@@ -65,6 +90,27 @@ class QueryCountMixin:
 
     def test_api_list(self):
         self.assert_page_queries("api_list", "/api/commitments/?page_size=100", contains='"count"', accept="application/json")
+
+    def test_api_tasks(self):
+        self.assert_page_queries("api_tasks", "/api/tasks/", contains='"code"', accept="application/json")
+
+    def test_commitment_list(self):
+        first = Commitment.objects.order_by("statement__span_start", "number", "pk").first()
+        self.assert_page_queries("list", "/commitments/", contains=first.summary)
+
+    def test_commitment_list_searched(self):
+        self.assert_page_queries("list_searched", "/commitments/?q=就业", contains="就业")
+
+    def test_task_page(self):
+        self.assert_page_queries("task", KeyTask.objects.get(code="T3", parent=None).get_absolute_url(), contains="T3")
+
+    def test_organization_page(self):
+        organization = self.commitment.organization
+        self.assert_page_queries("organization", organization.get_absolute_url(), contains=organization.name)
+
+    def test_official_page(self):
+        official = self.commitment.statement.official
+        self.assert_page_queries("official", official.get_absolute_url(), contains=official.name)
 
     def test_api_list_by_organization(self):
         url = f"/api/commitments/?organization={self.commitment.organization_id}"
@@ -108,3 +154,39 @@ class BenchQueryCountHeaderTests(TestCase):
         with self.settings(MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]):
             self.assertEqual(self.client.get("/")["X-Query-Count"], str(EXPECTED["home"]))
             self.assertEqual(self.client.get("/healthz")["X-Query-Count"], "0")
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class PageSizeBoundTests(TestCase):
+    """No public page lists more than PAGE_ROWS_MAX rows, however many there are: with more
+    commitments than that under one organization, official and task, each page still shows at most
+    that many links to commitments, and the API at most that many results whatever page_size asks."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        organization = make_organization(name="行数区")
+        statement = make_statement(official=make_official(organization=organization))
+        cls.task = KeyTask.objects.get(code="T3", parent=None)
+        Commitment.objects.bulk_create(
+            Commitment(statement=statement, organization=organization, number=n, quote="原文", summary=f"行数承诺{n}",
+                       span_start=0, span_end=2, due_date=datetime.date(2021, 12, 31))
+            for n in range(1, PAGE_ROWS_MAX + 30)
+        )
+        TaskLink.objects.bulk_create(TaskLink(commitment=c, task=cls.task) for c in organization.commitments.all())
+        cls.organization, cls.official = organization, statement.official
+
+    def commitment_links(self, url):
+        response = self.client.get(url, follow=True)  # the unscoped lists redirect to the latest conference's
+        self.assertEqual(response.status_code, 200)
+        return set(re.findall(r'href="/commitments/(\d+)/"', response.content.decode()))
+
+    def test_lists_show_at_most_a_page(self):
+        self.assertGreater(self.organization.commitments.count(), PAGE_ROWS_MAX)
+        for url in ("/", "/commitments/", f"/commitments/?department={self.organization.pk}", "/commitments/?q=原文"):
+            with self.subTest(url=url):
+                self.assertLessEqual(len(self.commitment_links(url)), PAGE_ROWS_MAX)
+
+    def test_api_pages_are_bounded_whatever_page_size_asks(self):
+        response = self.client.get("/api/commitments/?page_size=100000", headers={"accept": "application/json"})
+        self.assertEqual(len(response.json()["results"]), PAGE_ROWS_MAX)

@@ -170,7 +170,7 @@ class OnlyApprovedUpdatesArePublicTests(TestCase):
     def test_ledger_export(self):
         self.client.force_login(self.reviewer)
         response = self.client.get("/admin/policies/commitment/ledger/download/", {"format": "csv"})
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")  # streamed
         self.assert_hidden(text)
         rows = list(csv.DictReader(io.StringIO(text)))
         self.assertEqual([(r["当前状态"], r["当前进度（%）"]) for r in rows], [("推进中", "30")])

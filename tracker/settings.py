@@ -324,7 +324,8 @@ TRACKER_DEMO_DATA = env_bool("TRACKER_DEMO_DATA", False)
 # version that every write bumps. The version itself lives in the "data_version" cache, which must be
 # shared by every process that serves or writes (workers, the admin, `manage.py load_conference`):
 # local memory is per process, so by default the version is a small file under TRACKER_DATA_DIR.
-# CACHE_URL=redis://host:6379/0 puts both in Redis (needs the `redis` client: pip install redis).
+# CACHE_URL=redis://host:6379/0 puts both in Redis, shared by every worker and host (Django's RedisCache;
+# the `redis` client is pinned in requirements.txt).
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -332,7 +333,7 @@ if CACHE_URL:
     import importlib.util
 
     if importlib.util.find_spec("redis") is None:
-        raise ImproperlyConfigured("CACHE_URL is set but the Redis client is missing: pip install redis.")
+        raise ImproperlyConfigured("CACHE_URL is set but the Redis client is missing: pip install -r requirements.txt.")
     _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     CACHES = {"default": _redis, "data_version": _redis}
 else:

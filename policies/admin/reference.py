@@ -2,7 +2,8 @@
 statements, task links and reporter memberships."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from .. import invalidation
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
@@ -13,6 +14,13 @@ from .passage_forms import KeyTaskAdminForm, StatementAdminForm
 def _commitment_ids(**lookup):
     # Ids read now, while a row about to be deleted still exists; indexed after the commit.
     return list(Commitment.objects.filter(**lookup).values_list("pk", flat=True))
+
+
+def _count_of(model, field):
+    """The number of ``model`` rows whose ``field`` is the listed row: a correlated count, so a page
+    of rows costs one index look-up per row, whatever the size of ``model``'s table."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 @admin.register(Conference)
@@ -67,7 +75,7 @@ class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
         return obj.commitment_count
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(commitment_count=Count("links", distinct=True))
+        return super().get_queryset(request).annotate(commitment_count=_count_of(TaskLink, "task"))
 
     def derived_data_changed(self, objs):
         # A task's title and description are part of what the suggestions are fitted on.
@@ -81,6 +89,7 @@ class TaskLinkAdmin(DerivedDataAdminMixin, HistoryAdmin):
     list_filter = ("origin", "task__parent")
     search_fields = ("commitment__summary", "task__code", "task__title")
     autocomplete_fields = ("commitment", "task")
+    show_full_result_count = False  # a COUNT(*) over every link beside each filtered count
 
     def derived_data_changed(self, objs):
         invalidation.tasks_changed()
@@ -101,8 +110,10 @@ class OrganizationAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
         return obj.reporter_count
 
     def get_queryset(self, request):
+        # One count per organization on the page, each from its own index: counting both through one
+        # join would multiply every organization's commitments by its reporters.
         return super().get_queryset(request).annotate(
-            commitment_count=Count("commitments", distinct=True), reporter_count=Count("reporters", distinct=True)
+            commitment_count=_count_of(Commitment, "organization"), reporter_count=_count_of(Reporter, "organization")
         )
 
     def derived_data_changed(self, objs):
@@ -130,6 +141,7 @@ class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_filter = ("official__organization__kind",)
     search_fields = ("official__name", "official__organization__name", "text")
     autocomplete_fields = ("official", "source")
+    show_full_result_count = False
     form = StatementAdminForm
     fields = ("source", "official", "text", "occurrence", "span_start", "span_end")
     readonly_fields = ("span_start", "span_end")

@@ -18,7 +18,7 @@ from .milestones import Milestone
 from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
 from .reminders import Reminder
-from .search import SearchDocument, SearchIndexEntry
+from .search import Keyword, SearchDocument, SearchIndexEntry
 
 __all__ = [
     "Commitment",
@@ -31,6 +31,7 @@ __all__ = [
     "EvidenceKind",
     "ImportedReport",
     "KeyTask",
+    "Keyword",
     "Light",
     "LinkOrigin",
     "Milestone",

@@ -3,6 +3,8 @@
 from django.db import models
 
 from .commitments import Commitment
+from .conference import KeyTask
+from .organizations import Organization
 
 
 class SearchDocument(models.Model):
@@ -25,6 +27,39 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"检索文档：{self.commitment_id}"
+
+
+class Keyword(models.Model):
+    """One of the top words of an organization's or a key task's commitments, weighted by TF-IDF.
+
+    Derived data, written only by ``policies.search`` when the index is built or changed, so that a
+    page reads a few rows instead of fitting IDF over every document. Exactly one owner is set.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="keywords", verbose_name="责任单位"
+    )
+    task = models.ForeignKey(
+        KeyTask, on_delete=models.CASCADE, null=True, blank=True, related_name="keywords", verbose_name="重点任务"
+    )
+    rank = models.PositiveSmallIntegerField("名次")
+    word = models.CharField("关键词", max_length=100)
+    weight = models.FloatField("权重", help_text="相对于第一名的权重，0 至 1。")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "关键词"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False, task__isnull=True)
+                | models.Q(organization__isnull=True, task__isnull=False),
+                name="policies_keyword_one_owner",
+            ),
+            models.UniqueConstraint(fields=["organization", "rank"], name="policies_keyword_organization_rank"),
+            models.UniqueConstraint(fields=["task", "rank"], name="policies_keyword_task_rank"),
+        ]
+
+    def __str__(self):
+        return self.word
 
 
 class NeverListedManager(models.Manager):

@@ -15,7 +15,7 @@ The index (``indexing``): derived data, written only when asked
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
     suggest_among(tasks, texts, *, limit)   (tasks not in the database yet: a report's own headings)
-    keywords_for_organization(organization, n) ; keywords_for_task(task, n)
+    keywords_for_organization(organization, n) ; keywords_for_task(task, n) ; refresh_keywords(using=...)
     evaluate_leave_one_out() ; forget_fitted()   (after this process changes what they are fitted on)
 
 Words (``segmentation``, the only module that imports jieba)
@@ -29,7 +29,7 @@ Nothing here writes on a model save: ``policies.invalidation`` calls the indexin
 from .evaluation import evaluate_leave_one_out
 from .highlighting import highlight, highlight_parts
 from .indexing import index_commitments, rebuild_index
-from .keywords import keywords_for_organization, keywords_for_task
+from .keywords import keywords_for_organization, keywords_for_task, refresh_keywords
 from .querying import admin_search, query_terms, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
@@ -50,6 +50,7 @@ __all__ = [
     "normalize",
     "query_terms",
     "rebuild_index",
+    "refresh_keywords",
     "search_commitments",
     "suggest_among",
     "suggest_for_commitment",

@@ -3,13 +3,14 @@
 Derived data, written only here. Nothing writes it on a model save: the code that changes a
 commitment's text or the names it carries calls ``index_commitments`` after its transaction commits
 (see ``policies.invalidation``); ``rebuild_index`` re-derives all of it (``load_conference``,
-``manage.py rebuild_search_index``).
+``manage.py rebuild_search_index``). Either also re-derives the stored keywords (``keywords``).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from ..models import Commitment, SearchDocument
 from . import segmentation
+from .keywords import refresh_keywords
 
 INDEX_BATCH = 500
 
@@ -43,6 +44,7 @@ def index_commitments(commitment_ids, using=DEFAULT_DB_ALIAS):
                 SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official))
                 for pk, summary, quote, org, official in _rows(batch, using)
             )
+        refresh_keywords(using)
 
 
 def rebuild_index(using=DEFAULT_DB_ALIAS):
@@ -68,4 +70,5 @@ def _rebuild_index(using):
         # Re-derive the FTS5 index from the documents in case anything wrote around the triggers.
         with connections[using].cursor() as cursor:
             cursor.execute("INSERT INTO policies_searchindexentry(policies_searchindexentry) VALUES('rebuild')")
+    refresh_keywords(using)
     return count

@@ -26,11 +26,11 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, transaction
 
-from . import search
-from .cache import bump_data_version
-from .choices import LinkOrigin, OrganizationKind, ReviewState, Status
-from .models import Commitment, Conference, Official, Organization, ProgressUpdate, Source, Statement, TaskLink
-from .services import refresh_progress
+from .. import search
+from ..cache import bump_data_version
+from ..choices import LinkOrigin, OrganizationKind, ReviewState, Status
+from ..models import Commitment, Conference, Official, Organization, ProgressUpdate, Source, Statement, TaskLink
+from ..services import refresh_progress
 
 
 class DemoDataError(Exception):
