@@ -81,49 +81,6 @@ def ledger_rows(commitments):
                c.get_status_display(), c.percent, "", "", "", "", ""]
 
 
-def write_csv(commitments):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    # A summary is quoted text: one that begins with "=" must not run as a formula where it is opened.
-    writer.writerows([neutralize_formula(value) for value in row] for row in ledger_rows(commitments))
-    # The BOM makes Excel open the file as UTF-8 instead of mangling the Chinese.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(commitments):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "承诺台账"
-    sheet.append(HEADER)
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for row in ledger_rows(commitments):
-        sheet.append(row)
-        for cell, column in zip(sheet[sheet.max_row], HEADER, strict=True):
-            # openpyxl would store a text starting with "=" as a formula; a quote is never one.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-            cell.alignment = wrapped if column in WRAPPED_COLUMNS else top
-            if column in DATE_COLUMNS:
-                cell.number_format = DATE_FORMAT  # a real date cell, shown the way the upload reads best
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        if cell.value in PROGRESS_COLUMNS:
-            cell.fill = PatternFill("solid", fgColor="FFF2CC")
-    ledger_layout.dress(
-        sheet, header=HEADER, last_row=sheet.max_row, widths=(10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30),
-        wrapped=WRAPPED_COLUMNS, status=(STATUS, list(STATUS_BY_LABEL)), percent=PERCENT, reported_on=REPORTED_ON,
-    )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 # Streamed downloads: an organization's or the whole site's ledger runs to tens of thousands of rows.
 # Rows are read in chunks (``iterator``) and written as they come, so neither the queryset nor the
 # file is held in memory: the CSV goes out as it is written, the workbook is written row by row by
@@ -143,7 +100,8 @@ def stream_csv(commitments):
     out.write("\ufeff")
     writer.writerow(HEADER)
     for number, row in enumerate(_streamed(commitments), start=1):
-        writer.writerow(row)
+        # A summary is quoted text: one that begins with "=" must not run as a formula where it is opened.
+        writer.writerow([neutralize_formula(value) for value in row])
         if number % 500 == 0:
             yield out.getvalue().encode("utf-8")
             out.seek(0)
@@ -157,30 +115,39 @@ def stream_xlsx(commitments):
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("承诺台账")
-    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "B2"
+    layout = {"header": HEADER, "widths": (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), "wrapped": WRAPPED_COLUMNS,
+              "reported_on": REPORTED_ON}
+    ledger_layout.prepare(sheet, **layout)  # before the first row: a write-only sheet writes its columns first
     header = []
     for title in HEADER:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
         if title in PROGRESS_COLUMNS:
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
         header.append(cell)
     sheet.append(header)
+    wrapped, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    last_row = 1
     for row in _streamed(commitments):
         cells = []
-        for value in row:
+        for value, column in zip(row, HEADER, strict=True):
             cell = WriteOnlyCell(sheet, value=value)
             # openpyxl would store a text starting with "=" as a formula; a quote is never one.
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"
+            cell.alignment = wrapped if column in WRAPPED_COLUMNS else top
+            if column in DATE_COLUMNS:
+                cell.number_format = DATE_FORMAT  # a real date cell, shown the way the upload reads best
             cells.append(cell)
         sheet.append(cells)
+        last_row += 1
+    ledger_layout.finish(sheet, header=HEADER, last_row=last_row, status=(STATUS, list(STATUS_BY_LABEL)),
+                         percent=PERCENT, reported_on=REPORTED_ON)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

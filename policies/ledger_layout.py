@@ -3,13 +3,15 @@
 The reporter fills in five columns: a drop-down offers the statuses, the percent takes a whole number
 from 0 to 100, the date a date no later than today, each with a message in Chinese when refused. The
 header stays in view while scrolling, long texts wrap, and the sheet prints landscape, one page wide,
-with the header on every page. Only what ``WriteOnlyWorksheet`` also offers is used, so the download
-may stream.
+with the header on every page. The download is a write-only (streamed) sheet, which writes its columns,
+view and properties before the first row and the rest after the last: ``prepare`` comes before the
+rows, ``finish`` after them.
 """
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 _EARLIEST_DATE = 36526  # 2000-01-01 as a spreadsheet serial number
@@ -21,11 +23,16 @@ def _validation(sheet, cells, prompt, error, **rule):
         errorTitle="填写有误", error=error, promptTitle="填写说明", prompt=prompt, **rule,
     )
     validation.add(cells)
-    sheet.add_data_validation(validation)
+    sheet.data_validations.append(validation)  # a write-only sheet has the list, not add_data_validation()
 
 
-def dress(sheet, *, header, last_row, widths, wrapped, status, percent, reported_on):
-    letter = {name: get_column_letter(i) for i, name in enumerate(header, start=1)}
+def _letters(header):
+    return {name: get_column_letter(i) for i, name in enumerate(header, start=1)}
+
+
+def prepare(sheet, *, header, widths, wrapped, reported_on):
+    """What a sheet must have before its first row: column widths and styles, the frozen header."""
+    letter = _letters(header)
     for name, width in zip(header, widths, strict=True):
         dimension = sheet.column_dimensions[letter[name]]
         dimension.width = width
@@ -34,7 +41,12 @@ def dress(sheet, *, header, last_row, widths, wrapped, status, percent, reported
             dimension.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions[letter[reported_on]].number_format = DATE_FORMAT
     sheet.freeze_panes = "B2"  # the header row and the commitment's number stay in view
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # with finish()'s fitToWidth: one page wide
 
+
+def finish(sheet, *, header, last_row, status, percent, reported_on):
+    """What follows the rows: validation of the cells to fill in, the print setup."""
+    letter = _letters(header)
     last_row = max(last_row, 2)
     status_column, labels = status
     _validation(
@@ -54,8 +66,7 @@ def dress(sheet, *, header, last_row, widths, wrapped, status, percent, reported
     )
 
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"

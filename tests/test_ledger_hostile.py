@@ -102,7 +102,7 @@ class FormulaTests(LedgerTestCase):
 
     def test_csv_download_neutralizes_formula_text(self):
         self.client.force_login(self.reviewer)
-        text = self.client.get(DOWNLOAD, {"format": "csv"}).content.decode("utf-8-sig")
+        text = self.client.get(DOWNLOAD, {"format": "csv"}).getvalue().decode("utf-8-sig")
         summaries = [row[3] for row in csv.reader(io.StringIO(text))]
         for payload in self.PAYLOADS:
             with self.subTest(payload=payload):

@@ -93,7 +93,7 @@ class PercentCellTests(FilledLedgerTestCase):
                          {"CSV 50.00%": 50, "CSV 100%": 100, "CSV ４０％": 40})
 
     def csv_rows(self):
-        text = self.client.get(DOWNLOAD, {"format": "csv"}).content.decode("utf-8-sig")
+        text = self.client.get(DOWNLOAD, {"format": "csv"}).getvalue().decode("utf-8-sig")
         return list(csv.reader(io.StringIO(text)))
 
     def csv_bytes(self, rows, encoding="utf-8"):
@@ -104,7 +104,7 @@ class PercentCellTests(FilledLedgerTestCase):
 
 class EncodingTests(FilledLedgerTestCase):
     def rows(self):
-        text = self.client.get(DOWNLOAD, {"format": "csv"}).content.decode("utf-8-sig")
+        text = self.client.get(DOWNLOAD, {"format": "csv"}).getvalue().decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
         rows[1][7:11] = ["2021-06-30", "推进中", "30", "编码测试：进展顺利"]
         out = io.StringIO()
