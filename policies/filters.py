@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import F
 
 from .choices import Light, OrganizationKind, Status
+from .ids import has_foreign_digits
 from .models import Commitment, Conference, KeyTask, Official, Organization
 
 # The list's narrower organization menus and the kinds each offers; any other kind goes by "organization".
@@ -20,6 +21,24 @@ ORGANIZATION_MENUS = {
 def organization_parameter(organization):
     """The list's query parameter that selects ``organization``: its kind's menu, so the page shows it chosen."""
     return next((name for name, kinds in ORGANIZATION_MENUS.items() if organization.kind in kinds), "organization")
+
+
+class TaskField(forms.CharField):
+    """A key task's code or id. No code or id holds a digit other than 0-9; "²" or "①" is a typo or a probe."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)  # KeyTask.code's length; an id is shorter
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if has_foreign_digits(value):
+            raise forms.ValidationError("重点任务请写编号（如 T2.1）或 id，数字用半角 0–9。", code="invalid")
+        return value
+
+
+class TaskFilter(django_filters.CharFilter):
+    field_class = TaskField
 
 
 # Each sort ends on the primary key so that pages never repeat or skip a row;
@@ -75,22 +94,23 @@ class CommitmentFilter(django_filters.FilterSet):
         field_name="organization",
         queryset=Organization.objects.filter(kind__in=ORGANIZATION_MENUS["district"]),
         widget=forms.Select,
-        help_text="区或县的 id。",
+        help_text="按区或县筛选（API 中写单位的 id，见 /api/organizations/）。",
     )
     department = django_filters.ModelChoiceFilter(
         label="市级部门",
         field_name="organization",
         queryset=Organization.objects.filter(kind__in=ORGANIZATION_MENUS["department"]),
         widget=forms.Select,
-        help_text="市级部门的 id。",
+        help_text="按市级部门筛选（API 中写单位的 id，见 /api/organizations/）。",
     )
     kind = django_filters.ChoiceFilter(
         label="单位类型", field_name="organization__kind", choices=OrganizationKind.choices
     )
-    task = django_filters.CharFilter(
+    task = TaskFilter(
         label="重点任务",
         method="filter_task",
-        help_text="id 或编号（如 T2、T2.1），含其子项；编号在所选会议内查找，未选会议时指最早有此编号的会议。",
+        help_text="按重点任务筛选，含其子项（API 中写编号如 T2.1，在所选会议内查找，未选会议时指最早有此编号的会议；"
+        "也可写任务的 id）。",
     )
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices)
     light = django_filters.ChoiceFilter(label="预警", choices=Light.choices, method="filter_light")

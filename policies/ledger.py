@@ -9,16 +9,20 @@ every bad row is listed.
 """
 
 import csv
-import datetime
 import io
 import re
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from . import ledger_files
 from .filters import CommitmentFilter
+from . import ledger_layout
 from .choices import REPORTED_STATUSES
+from .ids import parse_id
+from .ledger_dates import DATE_FORMATS_HELP, parse_cell_date
 from .models import Commitment, ProgressUpdate
+from .spreadsheets import neutralize_formula
 from .roles import visible_commitments
 from .services import InvalidUpdates, check_updates, submit_updates
 
@@ -29,9 +33,9 @@ REPORTED_ON, STATUS, PERCENT, NOTE, EVIDENCE = "进展日期", "填报状态", "
 HEADER = [ID, ORGANIZATION, OFFICIAL, SUMMARY, DUE, CURRENT_STATUS, CURRENT_PERCENT,
           REPORTED_ON, STATUS, PERCENT, NOTE, EVIDENCE]
 PROGRESS_COLUMNS = [REPORTED_ON, STATUS, PERCENT, NOTE, EVIDENCE]
+DATE_COLUMNS, WRAPPED_COLUMNS, DATE_FORMAT = (DUE, REPORTED_ON), (SUMMARY, NOTE, EVIDENCE), "yyyy-mm-dd"
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_BYTES, MAX_ROWS = ledger_files.MAX_BYTES, ledger_files.MAX_ROWS
 STATUS_BY_LABEL = {status.label: status.value for status in REPORTED_STATUSES}
 STATUS_LABELS = "、".join(STATUS_BY_LABEL)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,43 +77,8 @@ def commitments_for_ledger(user, params=None):
 
 def ledger_rows(commitments):
     for c in commitments:
-        yield [c.pk, c.organization.name, c.statement.official.name, c.summary, c.due_date.isoformat(),
+        yield [c.pk, c.organization.name, c.statement.official.name, c.summary, c.due_date,
                c.get_status_display(), c.percent, "", "", "", "", ""]
-
-
-def write_csv(commitments):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(ledger_rows(commitments))
-    # The BOM makes Excel open the file as UTF-8 instead of mangling the Chinese.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(commitments):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "承诺台账"
-    sheet.append(HEADER)
-    for row in ledger_rows(commitments):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            # openpyxl would store a text starting with "=" as a formula; a quote is never one.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        if cell.value in PROGRESS_COLUMNS:
-            cell.fill = PatternFill("solid", fgColor="FFF2CC")
-    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # Streamed downloads: an organization's or the whole site's ledger runs to tens of thousands of rows.
@@ -131,7 +100,8 @@ def stream_csv(commitments):
     out.write("\ufeff")
     writer.writerow(HEADER)
     for number, row in enumerate(_streamed(commitments), start=1):
-        writer.writerow(row)
+        # A summary is quoted text: one that begins with "=" must not run as a formula where it is opened.
+        writer.writerow([neutralize_formula(value) for value in row])
         if number % 500 == 0:
             yield out.getvalue().encode("utf-8")
             out.seek(0)
@@ -145,30 +115,39 @@ def stream_xlsx(commitments):
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("承诺台账")
-    for letter, width in zip("ABCDEFGHIJKL", (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "B2"
+    layout = {"header": HEADER, "widths": (10, 16, 10, 40, 12, 10, 12, 12, 10, 12, 40, 30), "wrapped": WRAPPED_COLUMNS,
+              "reported_on": REPORTED_ON}
+    ledger_layout.prepare(sheet, **layout)  # before the first row: a write-only sheet writes its columns first
     header = []
     for title in HEADER:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
         if title in PROGRESS_COLUMNS:
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
         header.append(cell)
     sheet.append(header)
+    wrapped, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    last_row = 1
     for row in _streamed(commitments):
         cells = []
-        for value in row:
+        for value, column in zip(row, HEADER, strict=True):
             cell = WriteOnlyCell(sheet, value=value)
             # openpyxl would store a text starting with "=" as a formula; a quote is never one.
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"
+            cell.alignment = wrapped if column in WRAPPED_COLUMNS else top
+            if column in DATE_COLUMNS:
+                cell.number_format = DATE_FORMAT  # a real date cell, shown the way the upload reads best
             cells.append(cell)
         sheet.append(cells)
+        last_row += 1
+    ledger_layout.finish(sheet, header=HEADER, last_row=last_row, status=(STATUS, list(STATUS_BY_LABEL)),
+                         percent=PERCENT, reported_on=REPORTED_ON)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)
@@ -179,46 +158,17 @@ def stream_xlsx(commitments):
 
 
 def read_rows(data, filename):
-    """The header and data rows of an uploaded .xlsx or .csv, as lists of cell values."""
-    if len(data) > MAX_BYTES:
-        raise LedgerError([RowError(0, "", f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后上传。")])
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        rows = _read_csv(data)
-    else:
-        raise LedgerError([RowError(0, "", "只接受从本系统下载的 .xlsx 或 .csv 台账文件。")])
+    """The data rows of an uploaded .xlsx or .csv, as lists of cell values (see ``ledger_files``)."""
+    try:
+        rows = ledger_files.read_file(data, filename, width=len(HEADER))
+    except ledger_files.FileError as error:
+        raise LedgerError([RowError(0, "", str(error))]) from None
     if not rows:
         raise LedgerError([RowError(0, "", "文件是空的。")])
     header = [str(v).strip() if v is not None else "" for v in rows[0]]
     if header[: len(HEADER)] != HEADER:
         raise LedgerError([RowError(1, "", f"表头与台账模板不一致，应为：{'、'.join(HEADER)}。请使用本系统下载的台账。")])
-    body = rows[1:]
-    if len(body) > MAX_ROWS:
-        raise LedgerError([RowError(0, "", f"一次最多导入 {MAX_ROWS} 行。")])
-    return body
-
-
-def _read_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file; all mean the same to the user
-        raise LedgerError([RowError(0, "", "无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。")]) from None
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _read_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LedgerError([RowError(0, "", "CSV 文件须为 UTF-8 编码（从本系统下载的文件即是）。")]) from None
-    return list(csv.reader(io.StringIO(text)))
+    return rows[1:]
 
 
 def _blank(value):
@@ -226,10 +176,15 @@ def _blank(value):
 
 
 def _text(value):
-    return "" if value is None else str(value).strip()
+    return "" if value is None else ledger_files.clean_text(str(value)).strip()
+
+
+# Full-width forms a Chinese input method types: "５０％", "２０２６／１１／２４".
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９％．／－：", "0123456789%./-:")
 
 
 def _parse_int(value):
+    """A whole number from a cell: 50, 50.0, "50", "50%", "50.00%". A percent cell arrives as its text."""
     if isinstance(value, bool):
         raise ValueError
     if isinstance(value, int):
@@ -238,22 +193,15 @@ def _parse_int(value):
         if value != int(value):
             raise ValueError
         return int(value)
-    text = _text(value).rstrip("%％").strip()
-    if not re.fullmatch(r"\d+", text):
+    text = _text(value).translate(_HALF_WIDTH).rstrip("%").strip()
+    match = re.fullmatch(r"([0-9]+)(?:\.0*)?", text)
+    if not match:
         raise ValueError
-    return int(text)
+    return int(match.group(1))
 
 
 def _parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if not match:
-        raise ValueError
-    return datetime.date(*map(int, match.groups()))
+    return parse_cell_date(value)
 
 
 # Where the service's errors about an update's fields appear in the ledger; "" is the row as a whole.
@@ -270,16 +218,25 @@ def _cells(rows):
             yield number, values
 
 
-def _parse_row(values, fail):
+def cell_name(column, row):
+    """The spreadsheet's name of a cell: "H5"."""
+    return f"{chr(ord('A') + HEADER.index(column))}{row}"
+
+
+def _number_text(value):
+    # A whole float (an id typed into a number cell reads back as 12.0) is its integer.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _parse_row(values, fail, row):
     """The typed values of one row's cells as an unsaved update; ``fail(column, message)`` for each bad cell.
 
     Only what a cell is (a number, a date, a status on the scale) is checked here; what an update
     may be (completed means 100, no date in the future, lengths, scope) is for services.check_updates.
     """
     update = ProgressUpdate(note=_text(values[NOTE]), evidence_url=_text(values[EVIDENCE]))
-    try:
-        update.commitment_id = _parse_int(values[ID])
-    except ValueError:
+    update.commitment_id = parse_id(_number_text(values[ID]))
+    if update.commitment_id is None:
         fail(ID, "承诺编号必须是整数。" if not _blank(values[ID]) else "缺少承诺编号。")
     if _blank(values[REPORTED_ON]):
         fail(REPORTED_ON, "请填写进展日期。")
@@ -287,7 +244,8 @@ def _parse_row(values, fail):
         try:
             update.reported_on = _parse_date(values[REPORTED_ON])
         except ValueError:
-            fail(REPORTED_ON, f"无法识别日期“{_text(values[REPORTED_ON])}”，请写成 2021-06-30 的格式。")
+            fail(REPORTED_ON, f"无法识别日期“{_text(values[REPORTED_ON])}”（{cell_name(REPORTED_ON, row)}单元格），"
+                              f"请写成 2021-06-30 或设为日期格式。{DATE_FORMATS_HELP}")
     update.status = STATUS_BY_LABEL.get(_text(values[STATUS]))
     if update.status is None:
         fail(STATUS, f"请填写状态（{STATUS_LABELS}）。" if _blank(values[STATUS]) else
@@ -309,7 +267,7 @@ def parse_updates(rows):
         def fail(column, message, number=number):
             errors.append(RowError(number, column, message))
 
-        update = _parse_row(values, fail)
+        update = _parse_row(values, fail, number)
         if update.commitment_id is not None:
             if update.commitment_id in first_row_of:
                 fail(ID, f"承诺 {update.commitment_id} 已在第 {first_row_of[update.commitment_id]} 行填报，"

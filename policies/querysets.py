@@ -6,7 +6,6 @@ Reads that are not chainable methods (the dashboard, the source's paragraphs) ar
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.db import connections, models
@@ -16,9 +15,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from .choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, ReviewState, Status
-
-# An id in a URL or a filter is ASCII digits only: str.isdigit() would also take "２" or "²".
-_ID = re.compile(r"[0-9]+")
+from .ids import parse_id
 
 
 def _related(model, field_name):
@@ -30,10 +27,10 @@ class ConferenceQuerySet(models.QuerySet):
     def resolve(self, value):
         """The conference named by an id or a slug ("3" or "2020-12-29"), or None."""
         value = str(value or "").strip()
-        if not value:
+        if not value or "\x00" in value:
             return None
-        lookup = {"pk": int(value)} if _ID.fullmatch(value) else {"slug": value}
-        return self.filter(**lookup).first()
+        pk = parse_id(value)
+        return self.filter(**({"pk": pk} if pk is not None else {"slug": value})).first()
 
     def with_counts(self):
         """Annotate ``n_commitments`` and ``n_reported`` (those with any approved progress report)."""
@@ -64,10 +61,11 @@ class KeyTaskQuerySet(models.QuerySet):
         (``/tasks/T1/``, ``?task=T1``) were minted when the first conference was the only one.
         """
         value = str(value or "").strip()
-        if not value:
+        if not value or "\x00" in value:  # no code holds a NUL, and PostgreSQL refuses one in a query
             return None
-        if _ID.fullmatch(value):
-            rows = self.filter(pk=int(value))
+        pk = parse_id(value)
+        if pk is not None:
+            rows = self.filter(pk=pk)
         else:
             rows = self.filter(code=value).order_by("conference__held_on", "conference_id")
         if conference is not None:

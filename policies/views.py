@@ -216,9 +216,15 @@ def legacy_source(request, slug):
     return redirect(source, permanent=True)
 
 
+def _refuse_nul(code):
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+        raise Http404("没有这个重点任务。")
+
+
 @require_safe
 def legacy_task(request, code):
     """``/tasks/<code>/``, from before conferences: the code in the oldest conference that has it."""
+    _refuse_nul(code)
     task = KeyTask.objects.select_related("conference").filter(code=code).order_by("conference__held_on", "conference_id").first()
     if task is None:
         raise Http404("没有这个重点任务。")
@@ -228,6 +234,7 @@ def legacy_task(request, code):
 @cache_public_page
 @require_safe
 def task_detail(request, conference_slug, code):
+    _refuse_nul(code)
     task = (
         KeyTask.objects.select_related("parent__conference", "source__conference", "conference")
         .filter(code=code, conference__slug=conference_slug)

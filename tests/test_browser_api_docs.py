@@ -17,6 +17,6 @@ class ApiDocsInTheBrowserTests(BrowserTestCase):
         self.page.locator("#operations-commitments-commitments_list").click()
         district = self.page.locator("tr[data-param-name='district']")
         district.wait_for()
-        self.assertIn("区或县的 id。 / Id of a district or county", district.inner_text())
+        self.assertIn("按区或县筛选（API 中写单位的 id，见 /api/organizations/）。 / Id of a district or county", district.inner_text())
         self.page.screenshot(path=ARTIFACTS / "api-docs.png", full_page=False)
         self.assertEqual(refused, [])

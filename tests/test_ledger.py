@@ -219,7 +219,7 @@ class InvalidUploadTests(LedgerTestCase):
             "notes.txt": (b"hello", "只接受从本系统下载的 .xlsx 或 .csv 台账文件"),
             "broken.xlsx": (b"PK\x03\x04 not really a zip", "无法读取该 Excel 文件"),
             "other.csv": ("姓名,年龄\n张三,30\n".encode(), "表头与台账模板不一致"),
-            "gbk.csv": ("承诺编号".encode("gbk"), "CSV 文件须为 UTF-8 编码"),
+            "binary.csv": (b"\xff\x80\xff\x80", "无法识别 CSV 文件的编码。请在表格软件中“另存为” CSV 时把编码选为 UTF-8 或 GB18030"),
             "empty.xlsx": (self.workbook([self.row(None, None, None, None, None)]), "没有填写任何进展"),
         }
         for name, (data, message) in cases.items():

@@ -14,6 +14,7 @@ from .. import invalidation, ledger, search, services
 from ..choices import LIGHT_COLOURS, Light, ReviewState
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
 from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
+from ..selectors import task_choices
 from ..roles import (
     can_manage_links,
     can_see_commitment,
@@ -295,6 +296,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
 
     def _ledger_filter_form(self, request):
         form = CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form
+        form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices()])
         organization_id = reporter_organization_id(request.user)
         if organization_id or not is_reviewer(request.user):
             # A reporter's ledger is their organization's anyway; offering the others would only mislead.

@@ -18,6 +18,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ..ids import parse_id
+
 from .. import importing
 from ..choices import DraftState
 from ..importer import MAX_BYTES, ImportInputError
@@ -271,7 +273,7 @@ class ImportedReportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/policies/importedreport/review.html", context)
 
     def _act(self, request, report, action, ids):
-        drafts = list(report.statements.filter(pk__in=[i for i in ids if str(i).isdigit()]))
+        drafts = list(report.statements.filter(pk__in=[pk for pk in map(parse_id, ids) if pk is not None]))
         try:
             if action == "accept":
                 statements, notes = importing.accept_statements(drafts=drafts, reviewer=request.user)

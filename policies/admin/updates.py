@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from .. import evidence, services
 from ..choices import ReviewState
+from ..ids import parse_id
 from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
 from .base import HistoryAdmin, NotFoundOutsideScopeMixin
@@ -114,10 +115,10 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         milestones = Milestone.objects.filter(commitment__in=visible_commitments(request.user)).select_related("commitment")
         match = request.resolver_match
         object_id = match.kwargs.get("object_id") if match else None
-        commitment_id = request.GET.get("commitment") or request.POST.get("commitment")
-        if object_id and str(object_id).isdigit():
-            commitment_id = ProgressUpdate.objects.filter(pk=object_id).values_list("commitment_id", flat=True).first()
-        if commitment_id and str(commitment_id).isdigit():
+        commitment_id = parse_id(request.GET.get("commitment") or request.POST.get("commitment"))
+        if parse_id(object_id) is not None:
+            commitment_id = ProgressUpdate.objects.filter(pk=parse_id(object_id)).values_list("commitment_id", flat=True).first()
+        if commitment_id is not None:
             milestones = milestones.filter(commitment_id=commitment_id)
         return milestones.order_by("due_on", "target_percent")
 

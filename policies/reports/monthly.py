@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, Status
+from ..ids import parse_id
 from ..models import Commitment, Conference, KeyTask, Milestone, TaskLink
 
 
@@ -120,8 +121,10 @@ def find_conference(value):
     """A conference by id, by its slug (or one of its sources'), or by the date it was held (YYYY-MM-DD)."""
     value = (value or "").strip()
     queryset = Conference.objects.all()
-    if value.isdigit():
-        found = queryset.filter(pk=int(value)).first()
+    if parse_id(value) is not None:
+        found = queryset.filter(pk=parse_id(value)).first()
+    elif "\x00" in value:  # names nothing, and PostgreSQL refuses a NUL in a query
+        found = None
     else:
         try:
             held_on = datetime.date.fromisoformat(value)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import reminders, reports, services
+from ..ids import parse_id
 from ..roles import is_reviewer, reporter_organization_id, visible_commitments
 from . import selectors
 
@@ -54,7 +55,7 @@ def _error_text(error):
 
 
 def _ids(values):
-    return [int(value) for value in values if value.isdigit()]
+    return [pk for pk in map(parse_id, values) if pk is not None]
 
 
 @require_POST
