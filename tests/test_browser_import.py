@@ -1,6 +1,7 @@
 """In a real browser: a reviewer pastes a report, edits a draft, accepts, and the public pages show it."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from policies.models import Commitment
@@ -60,3 +61,11 @@ class ImportInTheBrowserTests(BrowserTestCase):
         page.screenshot(path=str(ARTIFACTS / "import-public-commitment.png"), full_page=True)
         page.goto(f"{self.live_server_url}/commitments/?q=中央商务区")
         expect(page.locator("main")).to_contain_text("加快建设中央商务区")
+
+        # The accepted report's conference has its own dashboard and list, and / now opens it.
+        conference = commitment.statement.source.conference
+        page.goto(f"{self.live_server_url}/")
+        expect(page.locator("h1")).to_have_text(f"{conference.plan_year}年经济工作承诺兑现情况")
+        page.goto(f"{self.live_server_url}{reverse('policies:conference_commitments', args=[conference.slug])}")
+        expect(page.locator("main")).to_contain_text("培育夜间经济示范街区")
+        page.screenshot(path=str(ARTIFACTS / "import-conference-list.png"), full_page=True)
