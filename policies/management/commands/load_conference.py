@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, fixtures, **options):
-        counts = {"created": 0, "updated": 0, "kept": 0}
+        counts = {"created": 0, "updated": 0, "kept": 0, "present": 0}
         updated = {}  # model → ids of existing rows this load changed
         left_out = set()  # (model label, natural key) of rows staff removed, which rows after them may name
         for fixture in fixtures:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 outcome = _outcome(loaded)
                 if outcome == "kept" and loaded.object.pk is None:
                     left_out.add((raw["model"], tuple(loaded.object.natural_key())))
-                elif outcome != "kept":
+                elif outcome in ("created", "updated"):
                     loaded.save()
                     if outcome == "updated":
                         updated.setdefault(type(loaded.object), set()).add(loaded.object.pk)
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write(
                 f"会议数据：新增 {counts['created']} 条，更新 {counts['updated']} 条，"
-                f"保留人工修改或删除的 {counts['kept']} 条。"
+                f"已存在而不覆盖的 {counts['present']} 条，保留人工修改或删除的 {counts['kept']} 条。"
             )
 
 
@@ -75,11 +75,13 @@ def _references(raw):
 
 
 def _outcome(loaded):
-    """created, updated or kept (left as staff left it) for one deserialized fixture row."""
+    """created, updated, present (a row without history, left alone) or kept (left as staff left it)."""
     row = loaded.object
     model = type(row)
     if row.pk is not None and model._default_manager.filter(pk=row.pk).exists():
-        if not hasattr(model, "history") or _changed_by_staff(model, row.pk):
+        if not hasattr(model, "history"):
+            return "present"  # no history to tell a staff edit from the fixture's own row: never overwritten
+        if _changed_by_staff(model, row.pk):
             return "kept"
         return "updated"
     if model in IDENTITY:
