@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -93,3 +94,18 @@ class DerivedDataAdminMixin:
     def delete_queryset(self, request, queryset):
         self.derived_data_changed(list(queryset))
         super().delete_queryset(request, queryset)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A list of related rows shown on the parent's page and written elsewhere (their own pages, a service)."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -22,7 +22,7 @@ from ..roles import (
     reporter_organization_id,
     visible_commitments,
 )
-from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, ReadOnlyInline
 from .list_filters import ConferenceListFilter, KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 from .passage_forms import CommitmentAdminForm
 
@@ -69,7 +69,7 @@ class TaskLinkAddInline(admin.TabularInline):
         return False
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(ReadOnlyInline):
     """The commitment's updates, newest first, read-only: they are written and reviewed on their own pages."""
 
     model = ProgressUpdate
@@ -83,15 +83,6 @@ class ProgressUpdateInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "commitment")  # the row caption is str(update)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class MilestoneInline(admin.TabularInline):
     """Dated stages; the next one not yet reached drives the light and the public page."""
@@ -102,7 +93,7 @@ class MilestoneInline(admin.TabularInline):
     verbose_name_plural = "阶段节点（按时限排列；下一个未达成的节点决定预警灯）"
 
 
-class ReminderInline(admin.TabularInline):
+class ReminderInline(ReadOnlyInline):
     """The reminders sent about this commitment (催办), newest first; written only by policies.reminders."""
 
     model = Reminder
@@ -113,15 +104,6 @@ class ReminderInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recipient", "sent_by").order_by("-sent_at", "-id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Commitment)
