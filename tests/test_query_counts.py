@@ -27,9 +27,9 @@ from .factories import (
 EXPECTED = {
     # the conferences (the latest is shown, all are in the switch), then the dashboard (see
     # selectors.dashboard_stats): totals by status and light, key tasks, their roll-ups (one grouped
-    # query), sub-items, organization roll-ups, latest approved updates, red-light list, then task
-    # links and approved updates for the progress-over-time charts (history.task_charts)
-    "home": 10,
+    # query), sub-items, organization roll-ups, latest approved updates, red-light list, then the
+    # tasks' monthly summary rows for the progress-over-time charts (history.task_charts)
+    "home": 9,
     # commitment with its relations, linked tasks, approved updates, their evidence files, milestones
     "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted
