@@ -78,8 +78,8 @@ class KeyTaskQuerySet(models.QuerySet):
         """Give each task the roll-up of the commitments under it (sub-items included, each commitment once).
 
         Sets ``n_commitments``, ``avg_percent`` and ``n_<status>`` on every task fetched, from one
-        grouped query over the fetched tasks' distinct (task, commitment) pairs, run once the
-        tasks are fetched. ``conference`` narrows the commitments counted to that conference's.
+        more query run once the tasks are fetched (``_task_rollups``). ``conference`` narrows the
+        commitments counted to that conference's.
         """
         queryset = self._chain()
         queryset._iterable_class = _RollupIterable

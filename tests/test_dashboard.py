@@ -213,7 +213,7 @@ class DashboardQueryCountTests(TestCase):
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
         # 1 the conferences (the latest is shown, all are in the switch), 2 totals, 3 tasks, 4 their
-        # roll-ups (one grouped query), 5 their sub-items, 6 organizations with roll-ups, 7 latest approved
+        # roll-ups (their summary rows), 5 their sub-items, 6 organizations with roll-ups, 7 latest approved
         # updates, 8 red-light commitments, 9 the tasks' monthly summary rows for the progress-over-time
         # charts (history.task_charts)
         with self.assertNumQueries(9):
