@@ -75,9 +75,14 @@ def main():
 
     if args.approve:
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
 
+        from policies.roles import REVIEWER_GROUP, ensure_roles
+
+        ensure_roles()  # as bench/databases.py's APPROVE does
+        reviewer, _ = get_user_model().objects.get_or_create(username="bench-reviewer", defaults={"is_staff": True})
+        reviewer.groups.add(Group.objects.get(name=REVIEWER_GROUP))
         update = ProgressUpdate.objects.filter(review_state=ReviewState.SUBMITTED).order_by("pk").first()
-        reviewer = get_user_model().objects.filter(username__startswith="demo-reviewer").first()
         timed("services.approve_update (one)", lambda: services.approve_update(update=update, reviewer=reviewer), 1)
         timed("GET / after the approval", page, 1)
 
