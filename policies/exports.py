@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from .filters import CommitmentFilter
@@ -139,7 +139,7 @@ def commitment_export(request):
         problems = [
             gettext("%(label)s：%(errors)s") % {
                 "label": filterset.filters[name].label,
-                "errors": pgettext("between items of a list", "；").join(messages),
+                "errors": gettext("；").join(messages),
             }
             for name, messages in filterset.errors.items()
         ]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from .models import ProgressUpdate, TaskLink
 
@@ -53,7 +53,7 @@ def step_chart(series):
         value = percent
     if first == last:  # one point: a short flat line, so that there is something to see
         coords.append((WIDTH - PAD, _y(value)))
-    words = pgettext("between items of a list", "；").join(f"{day:%Y-%m-%d} {percent:g}%" for day, percent in series)
+    words = gettext("；").join(f"{day:%Y-%m-%d} {percent:g}%" for day, percent in series)
     return Chart(
         points=" ".join(f"{x},{y}" for x, y in coords),
         dots=dots,
