@@ -11,9 +11,11 @@ import re
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.test import SimpleTestCase, TestCase
 from django.utils import translation
 
+from policies import opendata
 from policies.filters import CommitmentFilter
 from policies.models import Commitment, Conference, KeyTask, Milestone, Official, Organization, ProgressUpdate, Source
 from policies.services import refresh_progress
@@ -403,8 +405,36 @@ class EnglishPagesTests(TestCase):
         self.assertTrue(chinese["sort"].startswith("排序 / Order;"), chinese["sort"])
 
 
+class ErrorPagesTests(TestCase):
+    def test_a_refused_host_gets_a_400_page_in_the_visitors_language(self):
+        english = self.client.get("/", headers={"host": "elsewhere.example", "accept-language": "en"})
+        self.assertContains(english, "<h1>Bad request</h1>", status_code=400)
+        self.assertEqual(chinese_interface_left(english.content.decode(), []), [])
+        self.assertContains(self.client.get("/", headers={"host": "elsewhere.example"}), "<h1>请求有误</h1>",
+                            status_code=400)
+
+    def test_the_500_and_403_pages_in_both_languages(self):
+        for template, english, chinese in (("500.html", "Server error", "服务器出错"), ("403.html", "Forbidden", "无权访问")):
+            with self.subTest(template=template):
+                with translation.override("en"):
+                    html = render_to_string(template)
+                self.assertIn(f"<h1>{english}</h1>", html)
+                self.assertIn('<html lang="en">', html)
+                self.assertEqual(chinese_interface_left(html, []), [])
+                with translation.override("zh-hans"):
+                    self.assertIn(f"<h1>{chinese}</h1>", render_to_string(template))
+
+
 class NoConferenceTests(TestCase):
     def test_an_empty_site_says_so_in_english(self):
         html = self.client.get("/", headers={"accept-language": "en"}).content.decode()
         self.assertIn("No conference has been entered yet.", html)
         self.assertEqual(chinese_interface_left(html, []), [])
+
+
+class OpenDataReadmeTests(SimpleTestCase):
+    def test_the_readme_explains_the_download_in_english_too(self):
+        readme = opendata._readme(datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC))
+        self.assertIn("In English: generated 2026-01-02T", readme)
+        self.assertIn("their English keys (those of the JSON export)", readme)
+        self.assertIn("| 摘要 | summary |", readme)  # the key beside each Chinese column name
