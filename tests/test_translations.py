@@ -405,6 +405,19 @@ class EnglishPagesTests(TestCase):
         self.assertTrue(chinese["sort"].startswith("排序 / Order;"), chinese["sort"])
 
 
+class PagedListInEnglishTests(TestCase):
+    def test_the_second_page_of_the_list_names_its_page_and_links_back(self):
+        make_world()
+        make_world(held_on=datetime.date(2021, 12, 29), slug="2021-12-29")  # 26 commitments: two pages of 20
+        html = self.client.get("/commitments/?page=2", headers={"accept-language": "en"}).content.decode()
+        self.assertIn("<title>All commitments (page 2) · Economic Work Commitment Tracker</title>", html)
+        self.assertIn("<strong>26</strong> commitments, page 2 of 2", html)
+        self.assertIn('aria-label="Pages"', html)
+        self.assertIn('rel="prev">Previous</a>', html)
+        self.assertIn('<option value="2021-12-29">2022 (held 2021-12-29)</option>', html)
+        self.assertEqual(chinese_interface_left(html, data_strings()), [])
+
+
 class ErrorPagesTests(TestCase):
     def test_a_refused_host_gets_a_400_page_in_the_visitors_language(self):
         english = self.client.get("/", headers={"host": "elsewhere.example", "accept-language": "en"})
