@@ -18,6 +18,7 @@ from .choices import ReviewState
 from .filters import CommitmentFilter, organization_parameter
 from .models import Commitment, Conference, EvidenceFile, KeyTask, Official, Organization, Source
 from .roles import can_see_update
+from .widgets import QuickSelect
 from .selectors import (
     commitments_by_conference,
     conference_overview,
@@ -146,6 +147,12 @@ class CommitmentListView(FilterView):
         # people edit these URLs by hand and share them long after the data has changed.
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        # Two steps: the page's ids by the filtered, sorted query selecting nothing else, then those
+        # rows with their joins and lights. In one query the database computed every match's light
+        # and joins before sorting: 70 ms for a sort by progress at 100,000, 8 ms in two.
+        ids = list(page.object_list.values_list("pk", flat=True))
+        rows = self.get_queryset().order_by().in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -165,7 +172,10 @@ def _dress_filter_form(form, conference):
             field.widget.choices = field.choices  # the widget copied the choices when the form was built
     if conference is not None:
         form.fields["conference"].widget = forms.HiddenInput()
-    form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices(conference)])
+    form.fields["task"].widget = QuickSelect(choices=[("", "全部"), *task_choices(conference)])
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
 
 @cache_public_page(scope=lambda kwargs: f"commitment:{kwargs['pk']}")

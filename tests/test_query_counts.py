@@ -41,10 +41,10 @@ EXPECTED = {
     # key tasks with their sub-items, in one query each
     "api_tasks": 2,
     # the conference, the task menu, count, the filter menus (organizations, districts and counties,
-    # departments, officials), page of commitments (organizations and officials joined)
-    "list": 8,
-    # the same, the search joined into the count and the page
-    "list_searched": 8,
+    # departments, officials), the page's ids, those rows (organizations and officials joined)
+    "list": 9,
+    # the same, the search joined into the count and the page's ids
+    "list_searched": 9,
     # task with parent, source and conference, it and its sub-items, their roll-ups (one grouped query),
     # stored keywords, the first commitments
     "task": 5,
