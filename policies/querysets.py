@@ -135,7 +135,11 @@ class CommitmentQuerySet(models.QuerySet):
 
     def under_task(self, task):
         """Commitments linked to ``task`` or to any of its sub-items."""
-        links = _related(self.model, "links").objects.filter(Q(task=task) | Q(task__parent=task))
+        # The tasks first, then their links: an OR across the join to the task (task, or its parent)
+        # kept the links' (task, commitment) index out of use, 0.13 s per count at 100,000.
+        KeyTask = _related(self.model, "tasks")
+        tasks = KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task.pk)).values("pk")
+        links = _related(self.model, "links").objects.filter(task__in=tasks)
         return self.filter(pk__in=links.values("commitment"))
 
     def with_light(self, today=None):
@@ -152,12 +156,23 @@ class CommitmentQuerySet(models.QuerySet):
         stale = today - datetime.timedelta(days=settings.WARNING_STALE_DAYS)
         # With milestones, the next one not yet reached stands in for the due date and its target for
         # WARNING_DUE_SOON_PERCENT; without (or once all are reached), the commitment's own due date.
-        upcoming = _related(self.model, "milestones").objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
+        # The commitments with milestones are found once per query (an uncorrelated IN, which both
+        # databases evaluate once), and only they look up their next milestone row by row: the lookup
+        # for every row cost 0.5 s of the 0.6 s of the totals by conference at 100,000.
+        Milestone = _related(self.model, "milestones")
+        planned = Q(pk__in=Milestone.objects.values("commitment"))
+        upcoming = Milestone.objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
         upcoming = upcoming.order_by("due_on", "target_percent")
         return self.annotate(
-            next_due=Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date")),
-            next_target=Coalesce(
-                models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
+            next_due=Case(
+                When(planned, then=Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date"))),
+                default=F("due_date"),
+            ),
+            next_target=Case(
+                When(planned, then=Coalesce(
+                    models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
+                )),
+                default=Value(settings.WARNING_DUE_SOON_PERCENT),
             ),
         ).annotate(
             light=Case(
