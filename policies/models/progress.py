@@ -69,6 +69,9 @@ class ProgressUpdate(models.Model):
         indexes = [
             models.Index(fields=["commitment", "review_state", "reported_on"], name="policies_update_latest"),
             models.Index(fields=["review_state", "reported_on"], name="policies_update_review_date"),
+            # The admin's list, newest first (the default ordering), reads the first 50 in index order
+            # instead of sorting a million updates (2.5 s at 100,000 commitments).
+            models.Index(fields=["reported_on", "id"], name="policies_update_reported"),
         ]
 
     def __str__(self):
