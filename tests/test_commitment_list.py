@@ -1,6 +1,7 @@
 """The commitment list: the API's FilterSet on a page, shareable URLs, sorting, paging and bad input."""
 
 import datetime
+import re
 
 from django.test import TestCase, override_settings
 
@@ -8,7 +9,7 @@ from policies.models import Commitment, KeyTask, Official, Organization
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import load_conference, make_update
+from .factories import load_conference, make_organization, make_update
 
 
 def shown_ids(response):
@@ -180,3 +181,33 @@ class CommitmentListQueryCountTests(TestCase):
         district = Organization.objects.filter(kind="district").first()
         with self.assertNumQueries(10):
             self.client.get("/commitments/", {"district": district.pk})
+
+
+class FilterMenuMarkupTests(TestCase):
+    """The list's menus are written by policies.widgets.QuickSelect: the markup Django's own Select
+    writes, option for option, with the chosen one selected and names escaped."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        cls.district = make_organization(name="<b>演示</b>区", kind="district")
+
+    def options(self, html):
+        return re.findall(r"<option[^>]*>[^<]*</option>", html)
+
+    def test_menus_match_djangos_select_and_show_the_choice(self):
+        from django import forms
+
+        from policies.widgets import QuickSelect
+
+        response = self.client.get("/commitments/", {"district": self.district.pk, "status": "behind"})
+        form = response.context["filter"].form
+        for name in ("district", "status", "task", "official", "conference"):
+            with self.subTest(name=name):
+                field = form[name]
+                self.assertIsInstance(field.field.widget, QuickSelect)
+                plain = forms.Select(choices=field.field.widget.choices)
+                self.assertEqual(self.options(str(field)), self.options(plain.render(name, field.value())))
+        self.assertContains(response, f'<option value="{self.district.pk}" selected>&lt;b&gt;演示&lt;/b&gt;区</option>', html=True)
+        self.assertContains(response, '<option value="behind" selected>', html=False)
+        self.assertNotContains(response, "<b>演示</b>")
