@@ -133,14 +133,21 @@ class CommitmentQuerySet(models.QuerySet):
         tasks = KeyTask.objects.select_related("conference", "parent__conference").order_by("order")
         return self.select_related(*related).prefetch_related(Prefetch("tasks", queryset=tasks))
 
-    def under_task(self, task):
-        """Commitments linked to ``task`` or to any of its sub-items."""
+    def under_task(self, task, *, scan=False):
+        """Commitments linked to ``task`` or to any of its sub-items.
+
+        By default the task's commitments are collected first (IN): right for counting them and for a
+        task with few. ``scan=True`` tests each row as it comes (EXISTS): right for the first rows, in
+        the source's order, of a task with many, where collecting its 36,000 commitments at 100,000
+        before sorting cost 38 ms and the scan 6 ms.
+        """
         # The tasks first, then their links: an OR across the join to the task (task, or its parent)
         # kept the links' (task, commitment) index out of use, 0.13 s per count at 100,000.
-        KeyTask = _related(self.model, "tasks")
+        KeyTask, TaskLink = _related(self.model, "tasks"), _related(self.model, "links")
         tasks = KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task.pk)).values("pk")
-        links = _related(self.model, "links").objects.filter(task__in=tasks)
-        return self.filter(pk__in=links.values("commitment"))
+        if scan:
+            return self.filter(models.Exists(TaskLink.objects.filter(commitment=OuterRef("pk"), task__in=tasks)))
+        return self.filter(pk__in=TaskLink.objects.filter(task__in=tasks).values("commitment"))
 
     def with_light(self, today=None):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.

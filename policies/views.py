@@ -31,6 +31,9 @@ from .selectors import (
 
 # The most commitments a task page lists before linking to the filtered list.
 TASK_PAGE_ROWS = 20
+# From how many commitments under a task its page walks the source's order to find its first ones
+# (a few thousand rows at most) rather than collecting them all first.
+TASK_SCAN_FROM = 1000
 
 
 @require_safe
@@ -255,11 +258,16 @@ def task_detail(request, conference_slug, code):
         raise Http404(gettext("没有这个重点任务。"))
     rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).select_related("conference").with_rollup()}
     children = sorted((row for pk, row in rollups.items() if pk != task.pk), key=lambda row: (row.order, row.pk))
-    # Bounded: the first rows in the order of the source; the list has them all, filterable.
-    commitments = (
-        Commitment.objects.under_task(task).for_listing().with_light()
-        .order_by("statement__span_start", "number", "pk")[:TASK_PAGE_ROWS]
+    # Bounded: the first rows in the order of the source; the list has them all, filterable. Their ids
+    # first, as on the list: in one query every commitment under the task got its light before the sort.
+    # A task with many commitments finds its first ones soonest by walking the source's order.
+    many = rollups[task.pk].n_commitments > TASK_SCAN_FROM
+    ids = list(
+        Commitment.objects.under_task(task, scan=many).order_by("statement__span_start", "number", "pk")
+        .values_list("pk", flat=True)[:TASK_PAGE_ROWS]
     )
+    rows = Commitment.objects.for_listing().with_light().in_bulk(ids)
+    commitments = [rows[pk] for pk in ids if pk in rows]
     return render(
         request,
         "policies/task_detail.html",

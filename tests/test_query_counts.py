@@ -46,8 +46,8 @@ EXPECTED = {
     # the same, the search joined into the count and the page's ids
     "list_searched": 9,
     # task with parent, source and conference, it and its sub-items, their roll-ups (one grouped query),
-    # stored keywords, the first commitments
-    "task": 5,
+    # stored keywords, the first commitments' ids, those rows
+    "task": 6,
     # organization, totals per conference, those conferences, the first rows of each, stored keywords, officials
     "organization": 6,
     # official with organization, totals per conference, those conferences, the first rows of each, statements

@@ -142,6 +142,10 @@ class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     search_fields = ("official__name", "official__organization__name", "text")
     autocomplete_fields = ("official", "source")
     show_full_result_count = False
+    # In the model's order, ended on the primary key in the index's direction: with the admin's own
+    # "-pk" appended, SQLite sorted every statement, with its text and its source's (a whole report),
+    # for each page (0.13 s at 100,000 commitments).
+    ordering = ("span_start", "pk")
     form = StatementAdminForm
     fields = ("source", "official", "text", "occurrence", "span_start", "span_end")
     readonly_fields = ("span_start", "span_end")
