@@ -1,10 +1,8 @@
 """A key task's page: its passage, its sub-items and the roll-up of the commitments under it."""
 
 import datetime
-
-from urllib.parse import quote
-
 from unittest import mock
+from urllib.parse import quote
 
 from django.test import TestCase, override_settings
 
