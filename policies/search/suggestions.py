@@ -81,6 +81,8 @@ class TaskModel:
             add(profile, self.sums[task_id], 1.0 / n)
             if without is not None:
                 add(profile, without, -1.0 / n)
+                # A word only ``without`` had is left as rounding dust, not a weight to match on.
+                profile = {t: w for t, w in profile.items() if abs(w) > 1e-12}
         return normalised(profile)
 
     def rank(self, tokens, *, without=None):
