@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-EMPTY = "（空）"
+EMPTY = _("（空）")
 
 
 class NotFoundOutsideScopeMixin:
@@ -18,7 +19,7 @@ class NotFoundOutsideScopeMixin:
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            raise Http404("没有找到该记录，或你无权查看。")
+            raise Http404(_("没有找到该记录，或你无权查看。"))
         return obj
 
 
@@ -29,7 +30,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if isinstance(value, DeletedObject):
-            return EMPTY if value.pk is None else f"已删除的{value.model._meta.verbose_name}（编号 {value.pk}）"
+            return EMPTY if value.pk is None else _("已删除的%(model)s（编号 %(pk)s）") % {"model": value.model._meta.verbose_name, "pk": value.pk}
         if value is None or value == "":
             return EMPTY
         if field.choices:
@@ -39,7 +40,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
         if isinstance(value, datetime.date):
             return f"{value:%Y-%m-%d}"
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return _("是") if value else _("否")
         if hasattr(value, "get_username"):
             return value.get_full_name() or value.get_username()
         return super().prepare_delta_change_value(change, value)

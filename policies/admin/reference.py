@@ -4,6 +4,7 @@ statements, task links and reporter memberships."""
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from .. import invalidation
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
@@ -70,7 +71,7 @@ class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
     readonly_fields = ("span_start", "span_end")
     ordering = ("conference", "order")
 
-    @admin.display(description="关联承诺数", ordering="commitment_count")
+    @admin.display(description=_("关联承诺数"), ordering="commitment_count")
     def commitment_count(self, obj):
         return obj.commitment_count
 
@@ -101,11 +102,11 @@ class OrganizationAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
 
-    @admin.display(description="承诺数", ordering="commitment_count")
+    @admin.display(description=_("承诺数"), ordering="commitment_count")
     def commitment_count(self, obj):
         return obj.commitment_count
 
-    @admin.display(description="填报员数", ordering="reporter_count")
+    @admin.display(description=_("填报员数"), ordering="reporter_count")
     def reporter_count(self, obj):
         return obj.reporter_count
 
@@ -146,7 +147,7 @@ class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     fields = ("source", "official", "text", "occurrence", "span_start", "span_end")
     readonly_fields = ("span_start", "span_end")
 
-    @admin.display(description="单位", ordering="official__organization__name")
+    @admin.display(description=_("单位"), ordering="official__organization__name")
     def organization(self, obj):
         return obj.official.organization.name
 
