@@ -82,17 +82,19 @@ class CatalogueTests(SimpleTestCase):
                 msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
                 msgstr = "".join(re.findall(r'"(.*)"', match.group(2)))
                 if msgid:
-                    yield msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')
+                    context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+                    yield context and context.group(1), msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')
 
     def test_every_message_is_translated_and_the_compiled_catalogue_is_current(self):
         entries = list(self.entries())
         self.assertGreater(len(entries), 40)
         with translation.override("en"):
-            for msgid, msgstr in entries:
-                with self.subTest(msgid=msgid):
+            for context, msgid, msgstr in entries:
+                with self.subTest(msgid=msgid, context=context):
                     self.assertTrue(msgstr)
                     # The committed .mo says the same as the .po: `manage.py compilemessages -l en` after an edit.
-                    self.assertEqual(translation.gettext(msgid), msgstr)
+                    found = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                    self.assertEqual(found, msgstr)
 
     def test_every_status_light_and_kind_has_an_english_label(self):
         with translation.override("en"):

@@ -23,7 +23,14 @@ from ..roles import (
     reporter_organization_id,
     visible_commitments,
 )
-from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, ReadOnlyInline
+from .base import (
+    DerivedDataAdminMixin,
+    HistoryAdmin,
+    NotFoundOutsideScopeMixin,
+    ReadOnlyInline,
+    TranslatedChoicesMixin,
+    choice_label,
+)
 from .list_filters import ConferenceListFilter, KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 from .passage_forms import CommitmentAdminForm
 
@@ -41,8 +48,9 @@ class TaskLinkInline(admin.TabularInline):
     """Existing links, shown read-only so the page costs the same at any number of links."""
 
     model = TaskLink
-    fields = ("task", "origin", "score")
+    fields = ("task", "origin_label", "score")
     readonly_fields = fields
+    origin_label = choice_label(TaskLink, "origin")
     extra = 0
     verbose_name_plural = _("已关联的重点任务")
 
@@ -53,7 +61,7 @@ class TaskLinkInline(admin.TabularInline):
         return False
 
 
-class TaskLinkAddInline(admin.TabularInline):
+class TaskLinkAddInline(TranslatedChoicesMixin, admin.TabularInline):
     model = TaskLink
     fields = ("task", "origin")
     autocomplete_fields = ("task",)
@@ -74,8 +82,10 @@ class ProgressUpdateInline(ReadOnlyInline):
     """The commitment's updates, newest first, read-only: they are written and reviewed on their own pages."""
 
     model = ProgressUpdate
-    fields = ("reported_on", "status", "percent", "note", "review_state", "review_reason", "author")
+    fields = ("reported_on", "status_label", "percent", "note", "review_state_label", "review_reason", "author")
     readonly_fields = fields
+    status_label = choice_label(ProgressUpdate, "status")
+    review_state_label = choice_label(ProgressUpdate, "review_state")
     ordering = ("-reported_on", "-id")
     extra = 0
     show_change_link = True
@@ -98,8 +108,9 @@ class ReminderInline(ReadOnlyInline):
     """The reminders sent about this commitment (催办), newest first; written only by policies.reminders."""
 
     model = Reminder
-    fields = ("sent_at", "kind", "recipient", "sent_by", "subject")
+    fields = ("sent_at", "kind_label", "recipient", "sent_by", "subject")
     readonly_fields = fields
+    kind_label = choice_label(Reminder, "kind")
     extra = 0
     verbose_name_plural = _("催办记录（最新在前）")
 
@@ -108,7 +119,7 @@ class ReminderInline(ReadOnlyInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
+class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
@@ -121,7 +132,8 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     show_full_result_count = False  # a second COUNT(*) over every commitment beside each filtered count
     inlines = (TaskLinkInline, TaskLinkAddInline, MilestoneInline, ProgressUpdateInline, ReminderInline)
     form = CommitmentAdminForm
-    derived_fields = ("status", "percent", "last_update_on", "light_badge")
+    derived_fields = ("status_label", "percent", "last_update_on", "light_badge")
+    status_label = choice_label(Commitment, "status")
     close_out_fields = ("closed_on", "closed_by", "close_note")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
     fieldsets = (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import invalidation
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
-from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin
 from .passage_forms import KeyTaskAdminForm, StatementAdminForm
 
 
@@ -58,7 +58,7 @@ class SourceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
+class KeyTaskAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("code", "title", "parent", "origin", "commitment_count", "conference")
     list_display_links = ("code", "title")
     list_select_related = ("parent", "conference")
@@ -84,7 +84,7 @@ class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
 
 
 @admin.register(TaskLink)
-class TaskLinkAdmin(DerivedDataAdminMixin, HistoryAdmin):
+class TaskLinkAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("commitment", "task", "origin", "score")
     list_select_related = ("commitment", "task")
     list_filter = ("origin", "task__parent")
@@ -97,7 +97,7 @@ class TaskLinkAdmin(DerivedDataAdminMixin, HistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "commitment_count", "reporter_count")
     list_filter = ("kind",)
     search_fields = ("name",)

@@ -16,7 +16,7 @@ from ..choices import ReviewState
 from ..ids import parse_id
 from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
-from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin, choice_label
 from .list_filters import UpdateOrganizationKindListFilter
 
 
@@ -58,7 +58,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+class ProgressUpdateAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, HistoryAdmin):
     form = ProgressUpdateForm
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
@@ -77,7 +77,8 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     show_full_result_count = False
     actions = ("approve_selected", "reject_selected")
     editable_fields = ("commitment", "reported_on", "status", "percent", "milestone", "note", "evidence_url")
-    review_fields = ("attached_files", "review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    review_fields = ("attached_files", "review_state_label", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    review_state_label = choice_label(ProgressUpdate, "review_state")
     change_form_template = "admin/policies/progressupdate/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

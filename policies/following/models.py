@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 TARGETS = ("commitment", "organization", "task")
 
@@ -16,7 +16,8 @@ class Follower(models.Model):
     last_digest_on = models.DateField(_("最近一次发信日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = _("关注者")
+        verbose_name = pgettext_lazy("model", "关注者")
+        verbose_name_plural = pgettext_lazy("models", "关注者")
         constraints = [models.UniqueConstraint(fields=["email"], name="following_follower_unique_email")]
 
     def __str__(self):
@@ -26,15 +27,15 @@ class Follower(models.Model):
 class Follow(models.Model):
     """One thing an address follows: exactly one of a commitment, an organization or a key task."""
 
-    follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="follows", verbose_name=_("关注者"))
+    follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="follows", verbose_name=pgettext_lazy("model", "关注者"))
     commitment = models.ForeignKey(
-        "policies.Commitment", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("承诺事项")
+        "policies.Commitment", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "承诺事项")
     )
     organization = models.ForeignKey(
-        "policies.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("单位")
+        "policies.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "单位")
     )
     task = models.ForeignKey(
-        "policies.KeyTask", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("重点任务")
+        "policies.KeyTask", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "重点任务")
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
@@ -45,7 +46,8 @@ class Follow(models.Model):
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = _("关注")
+        verbose_name = pgettext_lazy("model", "关注")
+        verbose_name_plural = pgettext_lazy("models", "关注")
         constraints = [
             models.CheckConstraint(
                 condition=(

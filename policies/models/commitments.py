@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..choices import LinkOrigin, Status
@@ -25,14 +25,15 @@ class StatementManager(models.Manager):
 class Statement(SpanMixin, models.Model):
     """What one official is quoted as saying in one source, as a whole."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements", verbose_name=_("来源"))
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements", verbose_name=_("领导干部"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements", verbose_name=pgettext_lazy("model", "来源"))
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements", verbose_name=pgettext_lazy("model", "领导干部"))
     text = models.TextField(_("表态原文"))
 
     objects = StatementManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("表态")
+        verbose_name = pgettext_lazy("model", "表态")
+        verbose_name_plural = pgettext_lazy("models", "表态")
         ordering = ["span_start"]
         constraints = [
             models.UniqueConstraint(fields=["source", "official"], name="policies_statement_unique_official"),
@@ -71,7 +72,7 @@ class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
 class Commitment(SpanMixin, models.Model):
     """One trackable action an official committed to, quoted verbatim from the statement."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("表态"))
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="commitments", verbose_name=pgettext_lazy("model", "表态"))
     # The same as statement.official.organization; kept on the row because every
     # filter, permission check and roll-up goes by organization.
     organization = models.ForeignKey(
@@ -108,7 +109,8 @@ class Commitment(SpanMixin, models.Model):
     objects = CommitmentManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("承诺事项")
+        verbose_name = pgettext_lazy("model", "承诺事项")
+        verbose_name_plural = pgettext_lazy("models", "承诺事项")
         ordering = ["statement__span_start", "number"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "number"], name="policies_commitment_unique_number"),
@@ -175,8 +177,8 @@ class TaskLinkManager(models.Manager):
 
 
 class TaskLink(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links", verbose_name=_("承诺事项"))
-    task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, related_name="links", verbose_name=_("重点任务"))
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links", verbose_name=pgettext_lazy("model", "承诺事项"))
+    task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, related_name="links", verbose_name=pgettext_lazy("model", "重点任务"))
     origin = models.CharField(_("来源"), max_length=20, choices=LinkOrigin.choices, default=LinkOrigin.CURATED)
     score = models.FloatField(_("相似度"), null=True, blank=True)
 
@@ -184,7 +186,8 @@ class TaskLink(models.Model):
     objects = TaskLinkManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("任务关联")
+        verbose_name = pgettext_lazy("model", "任务关联")
+        verbose_name_plural = pgettext_lazy("models", "任务关联")
         constraints = [
             models.UniqueConstraint(fields=["commitment", "task"], name="policies_tasklink_unique"),
             models.CheckConstraint(condition=_in_choices("origin", LinkOrigin), name="policies_tasklink_origin_valid"),

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..choices import TaskOrigin
@@ -33,7 +33,8 @@ class Conference(models.Model):
     objects = ConferenceManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("会议")
+        verbose_name = pgettext_lazy("model", "会议")
+        verbose_name_plural = pgettext_lazy("models", "会议")
         ordering = ["held_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["city", "held_on"], name="policies_conference_unique_city_date"),
@@ -79,7 +80,7 @@ class SourceManager(models.Manager):
 
 
 class Source(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="sources", verbose_name=_("会议"))
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="sources", verbose_name=pgettext_lazy("model", "会议"))
     slug = models.SlugField(_("标识"), max_length=100)
     publisher = models.CharField(_("刊发媒体"), max_length=100)
     published_on = models.DateField(_("刊发日期"))
@@ -89,7 +90,8 @@ class Source(models.Model):
     objects = SourceManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("来源")
+        verbose_name = pgettext_lazy("model", "来源")
+        verbose_name_plural = pgettext_lazy("models", "来源")
         constraints = [models.UniqueConstraint(fields=["slug"], name="policies_source_unique_slug")]
 
     def __str__(self):
@@ -118,7 +120,7 @@ class KeyTaskManager(models.Manager.from_queryset(KeyTaskQuerySet)):
 
 
 class KeyTask(SpanMixin, models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("会议"))
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="tasks", verbose_name=pgettext_lazy("model", "会议"))
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级任务")
     )
@@ -127,13 +129,14 @@ class KeyTask(SpanMixin, models.Model):
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     origin = models.CharField(_("出处类型"), max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.INFOGRAPHIC)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("来源"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tasks", verbose_name=pgettext_lazy("model", "来源"))
 
     history = HistoricalRecords()
     objects = KeyTaskManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("重点任务")
+        verbose_name = pgettext_lazy("model", "重点任务")
+        verbose_name_plural = pgettext_lazy("models", "重点任务")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "code"], name="policies_keytask_unique_code"),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from ..choices import INLINE_EVIDENCE_KINDS, EvidenceKind
 from .base import _in_choices
@@ -23,7 +23,7 @@ class EvidenceFile(models.Model):
     Kind = EvidenceKind
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence_files",
-                               verbose_name=_("进展填报"))
+                               verbose_name=pgettext_lazy("model", "进展填报"))
     file = models.FileField(_("文件"), upload_to=_stored_name, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10, choices=EvidenceKind.choices)
@@ -33,7 +33,8 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = _("佐证文件")
+        verbose_name = pgettext_lazy("model", "佐证文件")
+        verbose_name_plural = pgettext_lazy("models", "佐证文件")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=_in_choices("kind", EvidenceKind), name="policies_evidencefile_kind_valid"),

@@ -9,7 +9,7 @@ the source's text on acceptance, so they stay valid.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from ..choices import DraftState, OrganizationKind
 from .base import _in_choices, _span_is_valid
@@ -32,14 +32,15 @@ class ImportedReport(models.Model):
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     # Set by the first acceptance; later acceptances of the same report reuse them.
     conference = models.ForeignKey(
-        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("会议")
+        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "会议")
     )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("来源")
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "来源")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = _("导入的报道")
+        verbose_name = pgettext_lazy("model", "导入的报道")
+        verbose_name_plural = pgettext_lazy("models", "导入的报道")
         ordering = ["-imported_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["sha256"], name="policies_importedreport_unique_text")]
 
@@ -55,7 +56,7 @@ class ImportedReport(models.Model):
 
 
 class DraftTask(models.Model):
-    report = models.ForeignKey(ImportedReport, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("导入的报道"))
+    report = models.ForeignKey(ImportedReport, on_delete=models.CASCADE, related_name="tasks", verbose_name=pgettext_lazy("model", "导入的报道"))
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("上级任务")
     )
@@ -66,11 +67,12 @@ class DraftTask(models.Model):
     span_start = models.PositiveIntegerField(_("起始位置"))
     span_end = models.PositiveIntegerField(_("结束位置"))
     task = models.ForeignKey(
-        KeyTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("重点任务")
+        KeyTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "重点任务")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = _("草稿重点任务")
+        verbose_name = pgettext_lazy("model", "草稿重点任务")
+        verbose_name_plural = pgettext_lazy("models", "草稿重点任务")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["report", "code"], name="policies_drafttask_unique_code"),
@@ -83,7 +85,7 @@ class DraftTask(models.Model):
 
 class DraftStatement(models.Model):
     report = models.ForeignKey(
-        ImportedReport, on_delete=models.CASCADE, related_name="statements", verbose_name=_("导入的报道")
+        ImportedReport, on_delete=models.CASCADE, related_name="statements", verbose_name=pgettext_lazy("model", "导入的报道")
     )
     official_name = models.CharField(_("姓名"), max_length=50)
     official_title = models.CharField(_("职务"), max_length=200, blank=True)
@@ -107,7 +109,8 @@ class DraftStatement(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = _("草稿表态")
+        verbose_name = pgettext_lazy("model", "草稿表态")
+        verbose_name_plural = pgettext_lazy("models", "草稿表态")
         ordering = ["span_start"]
         constraints = [
             models.CheckConstraint(condition=_span_is_valid(), name="policies_draftstatement_span_valid"),
@@ -126,7 +129,7 @@ class DraftStatement(models.Model):
 
 class DraftCommitment(models.Model):
     statement = models.ForeignKey(
-        DraftStatement, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("草稿表态")
+        DraftStatement, on_delete=models.CASCADE, related_name="commitments", verbose_name=pgettext_lazy("model", "草稿表态")
     )
     quote = models.TextField(_("原文引述"))
     span_start = models.PositiveIntegerField(_("起始位置"))
@@ -140,7 +143,8 @@ class DraftCommitment(models.Model):
     suggested = models.JSONField(_("建议的重点任务"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = _("草稿承诺")
+        verbose_name = pgettext_lazy("model", "草稿承诺")
+        verbose_name_plural = pgettext_lazy("models", "草稿承诺")
         ordering = ["span_start"]
         constraints = [
             models.CheckConstraint(condition=_span_is_valid(), name="policies_draftcommitment_span_valid"),

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .commitments import Commitment
@@ -16,7 +16,7 @@ class Milestone(models.Model):
     not yet reached is what the warning light and the public page measure the commitment against.
     """
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("承诺事项"))
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones", verbose_name=pgettext_lazy("model", "承诺事项"))
     due_on = models.DateField(_("节点时限"))
     title = models.CharField(_("节点目标"), max_length=200)
     target_percent = models.PositiveSmallIntegerField(
@@ -26,7 +26,8 @@ class Milestone(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("阶段节点")
+        verbose_name = pgettext_lazy("model", "阶段节点")
+        verbose_name_plural = pgettext_lazy("models", "阶段节点")
         ordering = ["due_on", "target_percent", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from ..choices import OrganizationKind
 from ..querysets import OfficialQuerySet, OrganizationQuerySet
@@ -22,7 +22,8 @@ class Organization(models.Model):
     objects = OrganizationManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("单位")
+        verbose_name = pgettext_lazy("model", "单位")
+        verbose_name_plural = pgettext_lazy("models", "单位")
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], name="policies_organization_unique_name"),
@@ -50,13 +51,14 @@ class Official(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("时任职务"), max_length=200)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="officials", verbose_name=_("单位")
+        Organization, on_delete=models.PROTECT, related_name="officials", verbose_name=pgettext_lazy("model", "单位")
     )
 
     objects = OfficialManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("领导干部")
+        verbose_name = pgettext_lazy("model", "领导干部")
+        verbose_name_plural = pgettext_lazy("models", "领导干部")
         ordering = ["organization__kind", "organization__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="policies_official_unique_name"),
@@ -84,11 +86,12 @@ class Reporter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporter", verbose_name=_("用户")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="reporters", verbose_name=_("单位")
+        Organization, on_delete=models.PROTECT, related_name="reporters", verbose_name=pgettext_lazy("model", "单位")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = _("填报员")
+        verbose_name = pgettext_lazy("model", "填报员")
+        verbose_name_plural = pgettext_lazy("models", "填报员")
 
     def __str__(self):
         return gettext("%(name)s（%(organization)s）") % {"name": self.user.get_username(), "organization": self.organization.name}

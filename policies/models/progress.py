@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..choices import REPORTED_STATUSES, ReviewState, Status
@@ -16,7 +16,7 @@ from .milestones import Milestone
 
 
 class ProgressUpdate(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates", verbose_name=_("承诺事项"))
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates", verbose_name=pgettext_lazy("model", "承诺事项"))
     reported_on = models.DateField(_("进展日期"))
     # A report states where the work is; "no report yet" is the commitment's state before any approval.
     status = models.CharField(_("状态"), max_length=20, choices=[(s.value, s.label) for s in REPORTED_STATUSES])
@@ -47,7 +47,8 @@ class ProgressUpdate(models.Model):
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = _("进展填报")
+        verbose_name = pgettext_lazy("model", "进展填报")
+        verbose_name_plural = pgettext_lazy("models", "进展填报")
         ordering = ["-reported_on", "-id"]
         permissions = [("review_progressupdate", gettext_noop("可以审核进展填报"))]
         constraints = [

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from ..choices import ReminderKind
 from .base import _in_choices
@@ -25,7 +25,7 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("收件人")
     )
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("承诺事项")
+        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=pgettext_lazy("model", "承诺事项")
     )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders_sent",
@@ -37,7 +37,8 @@ class Reminder(models.Model):
     body = models.TextField(_("邮件正文"))
 
     class Meta:
-        verbose_name = verbose_name_plural = _("催办提醒")
+        verbose_name = pgettext_lazy("model", "催办提醒")
+        verbose_name_plural = pgettext_lazy("models", "催办提醒")
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=_in_choices("kind", ReminderKind), name="policies_reminder_kind_valid"),
