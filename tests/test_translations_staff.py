@@ -240,3 +240,13 @@ class StaffPagesInEnglishTests(TestCase):
         page = self.client.get(f"/admin/policies/progressupdate/{self.update.pk}/change/")
         self.assertContains(page, "这条填报正在等待督查员审核，通过后才会公开。")
         self.assertContains(page, '<div class="readonly">待审核</div>', html=True)
+
+
+class ApiDocsPageTests(TestCase):
+    def test_the_docs_page_names_its_language_and_brings_the_projects_style_sheet_and_script(self):
+        self.assertContains(self.client.get("/api/docs/"), '<html lang="zh-CN">')
+        page = self.client.get("/api/docs/", headers=ENGLISH)
+        self.assertContains(page, '<html lang="en">')
+        self.assertContains(page, 'href="/static/css/api-docs.css"')
+        self.assertContains(page, 'src="/static/js/api-docs.js"')
+        self.assertNotContains(page, "<style>")  # the page's only inline style moved into the style sheet

@@ -231,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI puts each operation's link inside the button that opens it, a control
+    # within a control that keyboards and screen readers cannot use (axe: nested-interactive). No
+    # syntax colouring: its inline colours fail contrast on the examples' dark background.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
 }
 
 # Warning lights (see CommitmentQuerySet.with_light).
