@@ -76,15 +76,15 @@ class DraftState(models.TextChoices):
 
 
 class EvidenceKind(models.TextChoices):
-    PDF = "pdf", "PDF 文档"
-    PNG = "png", "PNG 图片"
-    JPEG = "jpeg", "JPEG 图片"
-    WEBP = "webp", "WebP 图片"
-    DOCX = "docx", "Word 文档"
-    XLSX = "xlsx", "Excel 表格"
-    PPTX = "pptx", "PowerPoint 演示文稿"
-    ODT = "odt", "ODF 文本文档"
-    ODS = "ods", "ODF 电子表格"
+    PDF = "pdf", gettext_noop("PDF 文档")
+    PNG = "png", gettext_noop("PNG 图片")
+    JPEG = "jpeg", gettext_noop("JPEG 图片")
+    WEBP = "webp", gettext_noop("WebP 图片")
+    DOCX = "docx", gettext_noop("Word 文档")
+    XLSX = "xlsx", gettext_noop("Excel 表格")
+    PPTX = "pptx", gettext_noop("PowerPoint 演示文稿")
+    ODT = "odt", gettext_noop("ODF 文本文档")
+    ODS = "ods", gettext_noop("ODF 电子表格")
 
 
 # Images and PDFs open in the browser; office documents are always downloaded.

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from .. import evidence, services
 from ..choices import ReviewState
@@ -85,7 +85,7 @@ class ProgressUpdateAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, His
     @admin.display(description=_("佐证文件"))
     def attached_files(self, obj):
         # Shown, not edited here: new files come through the upload field and services.attach_evidence.
-        rows = [(reverse("policies:evidence_file", args=[row.pk]), row.original_name, row.get_kind_display(),
+        rows = [(reverse("policies:evidence_file", args=[row.pk]), row.original_name, gettext(row.get_kind_display()),
                  filesizeformat(row.size)) for row in obj.evidence_files.all()]
         items = format_html_join("", _('<li><a href="{}">{}</a>（{}，{}）</li>'), rows)
         return format_html("<ul>{}</ul>", items) if rows else _("无")
