@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -25,6 +26,11 @@ class TranslatedChoicesFieldListFilter(admin.ChoicesFieldListFilter):
 
 
 admin.FieldListFilter.register(lambda field: bool(field.choices), TranslatedChoicesFieldListFilter, take_priority=True)
+
+
+def translated_title(label):
+    """A FilterSet label as an admin filter's title, in the language of the page it is shown on."""
+    return lazy(lambda: gettext(str(label)), str)()
 
 
 def translated_lookups(choices):

@@ -6,7 +6,7 @@ from ..choices import OrganizationKind
 from ..filters import CommitmentFilter
 from ..models import Conference
 from ..selectors import task_choices
-from .base import translated_lookups
+from .base import translated_lookups, translated_title
 
 
 class FilterSetListFilter(admin.SimpleListFilter):
@@ -20,7 +20,7 @@ class FilterSetListFilter(admin.SimpleListFilter):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.title = cls.filterset_class.base_filters[cls.parameter_name].label
+        cls.title = translated_title(cls.filterset_class.base_filters[cls.parameter_name].label)
 
     # Other parameters a filter's value is read within (a task code within the chosen conference).
     context_parameters = ()
