@@ -27,7 +27,7 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 ROOT = settings.BASE_DIR
 ENGLISH = {"accept-language": "en-US,en;q=0.9"}
 
-TEMPLATE_DIRS = ["templates/following", "templates/workbench", "templates/admin"]
+TEMPLATE_DIRS = ["templates/following", "templates/workbench", "templates/admin", "templates/drf_spectacular"]
 PYTHON_DIRS = ["policies/following", "policies/workbench", "policies/admin", "policies/models"]
 # Operator command lines: their help and output stay Chinese, like the other management commands.
 PYTHON_EXCLUDED = ["policies/following/management"]
