@@ -235,6 +235,17 @@ class StaffPagesInEnglishTests(TestCase):
         self.assertContains(page, '<div class="readonly">Awaiting review</div>', html=True)
         self.assertContains(page, 'class="viewlink">Review</a>')
 
+    def test_the_admin_in_english_by_the_language_cookie(self):
+        self.client.force_login(self.reviewer)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = self.client.get(f"/admin/policies/commitment/{self.commitment.pk}/change/")
+        self.assertContains(page, "Change commitment")
+        self.assertContains(page, "Current progress (computed from the latest approved progress update; cannot be edited by hand)")
+        self.assertContains(page, '<div class="readonly">Not yet reported</div>', html=True)
+        changelist = self.client.get("/admin/policies/progressupdate/?review_state__exact=submitted")
+        self.assertContains(changelist, "Select progress update to change")
+        self.assertContains(changelist, "Approve the selected progress updates")
+
     def test_the_admin_stays_chinese_by_default(self):
         self.client.force_login(self.reviewer)
         page = self.client.get(f"/admin/policies/progressupdate/{self.update.pk}/change/")
