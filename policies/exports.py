@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from .filters import CommitmentFilter
@@ -132,14 +133,18 @@ def commitment_export(request):
     """/commitments/export/?format=csv|xlsx|json plus any filter of the list."""
     kind = request.GET.get("format", "csv")
     if kind not in FORMATS:
-        return HttpResponse("format 只能是 csv、xlsx 或 json。", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext("format 只能是 csv、xlsx 或 json。"), status=400, content_type="text/plain; charset=utf-8")
     filterset = CommitmentFilter(request.GET, queryset=export_queryset())
     if not filterset.is_valid():
         problems = [
-            f"{filterset.filters[name].label}：{'；'.join(messages)}" for name, messages in filterset.errors.items()
+            gettext("%(label)s：%(errors)s") % {
+                "label": filterset.filters[name].label,
+                "errors": gettext("；").join(messages),
+            }
+            for name, messages in filterset.errors.items()
         ]
         return HttpResponse(
-            "筛选条件有误，未导出：\n" + "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
+            gettext("筛选条件有误，未导出：") + "\n" + "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
         )
     commitments = filterset.qs
     if kind == "csv":

@@ -11,19 +11,24 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import Commitment, Conference, KeyTask, Organization, ProgressUpdate
 
 FEED_SIZE = 50
-SITE_NAME = "经济工作承诺跟踪"
+SITE_NAME = gettext_lazy("经济工作承诺跟踪")
 
 
 class UpdatesFeed(Feed):
     """/feeds/updates/: every approved update."""
 
     feed_type = Atom1Feed
-    title = f"最新进展 · {SITE_NAME}"
-    subtitle = "经督查室审核通过的承诺进展。"
+
+    def title(self, obj=None):
+        return gettext("最新进展 · %(site)s") % {"site": SITE_NAME}
+
+    def subtitle(self, obj=None):
+        return gettext("经督查室审核通过的承诺进展。")
 
     def link(self, obj=None):
         return reverse("policies:home")
@@ -35,12 +40,19 @@ class UpdatesFeed(Feed):
         return self.updates(obj).for_timeline()[:FEED_SIZE]
 
     def item_title(self, update):
-        return f"{update.commitment.summary}：{update.get_status_display()} {update.percent}%"
+        return gettext("%(summary)s：%(status)s %(percent)s%%") % {
+            "summary": update.commitment.summary, "status": gettext(update.get_status_display()), "percent": update.percent
+        }
 
     def item_description(self, update):
-        lines = [f"{update.commitment.organization.name}，进展日期 {update.reported_on:%Y-%m-%d}。", update.note]
+        lines = [
+            gettext("%(organization)s，进展日期 %(date)s。") % {
+                "organization": update.commitment.organization.name, "date": f"{update.reported_on:%Y-%m-%d}"
+            },
+            update.note,
+        ]
         if update.evidence_url:
-            lines.append(f"佐证材料：{update.evidence_url}")
+            lines.append(gettext("佐证材料：%(url)s") % {"url": update.evidence_url})
         return "\n".join(lines)
 
     def item_link(self, update):
@@ -66,7 +78,7 @@ class OrganizationUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Organization, pk=pk)
 
     def title(self, organization):
-        return f"{organization.name}的承诺进展 · {SITE_NAME}"
+        return gettext("%(name)s的承诺进展 · %(site)s") % {"name": organization.name, "site": SITE_NAME}
 
     def link(self, organization):
         return organization.get_absolute_url()
@@ -82,11 +94,11 @@ class TaskUpdatesFeed(UpdatesFeed):
         if task is None:
             from django.http import Http404
 
-            raise Http404("没有这个重点任务。")
+            raise Http404(gettext("没有这个重点任务。"))
         return task
 
     def title(self, task):
-        return f"{task.code} {task.title}的承诺进展 · {SITE_NAME}"
+        return gettext("%(name)s的承诺进展 · %(site)s") % {"name": f"{task.code} {task.title}", "site": SITE_NAME}
 
     def link(self, task):
         return task.get_absolute_url()
@@ -100,7 +112,7 @@ class ConferenceUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Conference, pk=pk)
 
     def title(self, conference):
-        return f"{conference}承诺进展 · {SITE_NAME}"
+        return gettext("%(conference)s承诺进展 · %(site)s") % {"conference": conference, "site": SITE_NAME}
 
     def link(self, conference):
         return reverse("policies:home")
@@ -114,7 +126,7 @@ class CommitmentUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Commitment, pk=pk)
 
     def title(self, commitment):
-        return f"{commitment.summary}的进展 · {SITE_NAME}"
+        return gettext("%(summary)s的进展 · %(site)s") % {"summary": commitment.summary, "site": SITE_NAME}
 
     def link(self, commitment):
         return commitment.get_absolute_url()

@@ -6,6 +6,7 @@ Query parameters are a public interface (users' scripts rely on them): add, neve
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.translation import gettext, gettext_lazy
 
 from .choices import Light, OrganizationKind, Status
 from .ids import has_foreign_digits
@@ -23,6 +24,11 @@ def organization_parameter(organization):
     return next((name for name, kinds in ORGANIZATION_MENUS.items() if organization.kind in kinds), "organization")
 
 
+def translated(choices):
+    """A vocabulary's choices with their labels translated when shown (policies/choices.py keeps them Chinese)."""
+    return [(value, gettext_lazy(label)) for value, label in choices.choices]
+
+
 class TaskField(forms.CharField):
     """A key task's code or id. No code or id holds a digit other than 0-9; "²" or "①" is a typo or a probe."""
 
@@ -33,7 +39,7 @@ class TaskField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if has_foreign_digits(value):
-            raise forms.ValidationError("重点任务请写编号（如 T2.1）或 id，数字用半角 0–9。", code="invalid")
+            raise forms.ValidationError(gettext("重点任务请写编号（如 T2.1）或 id，数字用半角 0–9。"), code="invalid")
         return value
 
 
@@ -44,12 +50,12 @@ class TaskFilter(django_filters.CharFilter):
 # Each sort ends on the primary key so that pages never repeat or skip a row;
 # commitments without an approved update go last in either direction.
 SORT_CHOICES = [
-    ("due", "完成时限（由近到远）"),
-    ("-due", "完成时限（由远到近）"),
-    ("-progress", "进度（由高到低）"),
-    ("progress", "进度（由低到高）"),
-    ("-updated", "最近进展（由新到旧）"),
-    ("updated", "最近进展（由旧到新）"),
+    ("due", gettext_lazy("完成时限（由近到远）")),
+    ("-due", gettext_lazy("完成时限（由远到近）")),
+    ("-progress", gettext_lazy("进度（由高到低）")),
+    ("progress", gettext_lazy("进度（由低到高）")),
+    ("-updated", gettext_lazy("最近进展（由新到旧）")),
+    ("updated", gettext_lazy("最近进展（由旧到新）")),
 ]
 SORT_FIELDS = {"due": "due_date", "progress": "percent", "updated": "last_update_on"}
 
@@ -66,63 +72,68 @@ class ConferenceField(forms.ModelChoiceField):
             return None
         conference = self.queryset.resolve(value)
         if conference is None:
-            raise forms.ValidationError("没有这个会议：请用会议的 id 或标识（如 2020-12-29）。", code="invalid_choice")
+            raise forms.ValidationError(gettext("没有这个会议：请用会议的 id 或标识（如 2020-12-29）。"), code="invalid_choice")
         return conference
 
     def label_from_instance(self, conference):
-        return f"{conference.plan_year}年（{conference.held_on:%Y-%m-%d}召开）"
+        return gettext("%(year)s年（%(held_on)s召开）") % {"year": conference.plan_year, "held_on": f"{conference.held_on:%Y-%m-%d}"}
 
 
 class ConferenceFilter(django_filters.ModelChoiceFilter):
     field_class = ConferenceField
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "会议")
+        kwargs.setdefault("label", gettext_lazy("会议"))
         kwargs.setdefault("queryset", Conference.objects.order_by("-held_on", "-pk"))
         kwargs.setdefault("widget", forms.Select)
-        kwargs.setdefault("help_text", "会议的 id 或标识（如 2020-12-29）。")
+        kwargs.setdefault("help_text", gettext_lazy("会议的 id 或标识（如 2020-12-29）。"))
         super().__init__(**kwargs)
 
 
 class CommitmentFilter(django_filters.FilterSet):
     conference = ConferenceFilter(field_name="statement__source__conference")
     organization = django_filters.ModelChoiceFilter(
-        label="单位", queryset=Organization.objects.all(), widget=forms.Select
+        label=gettext_lazy("单位"), queryset=Organization.objects.all(), widget=forms.Select
     )
     district = django_filters.ModelChoiceFilter(
-        label="区县",
+        label=gettext_lazy("区县"),
         field_name="organization",
         queryset=Organization.objects.filter(kind__in=ORGANIZATION_MENUS["district"]),
         widget=forms.Select,
-        help_text="按区或县筛选（API 中写单位的 id，见 /api/organizations/）。",
+        help_text=gettext_lazy("按区或县筛选（API 中写单位的 id，见 /api/organizations/）。"),
     )
     department = django_filters.ModelChoiceFilter(
-        label="市级部门",
+        label=gettext_lazy("市级部门"),
         field_name="organization",
         queryset=Organization.objects.filter(kind__in=ORGANIZATION_MENUS["department"]),
         widget=forms.Select,
-        help_text="按市级部门筛选（API 中写单位的 id，见 /api/organizations/）。",
+        help_text=gettext_lazy("按市级部门筛选（API 中写单位的 id，见 /api/organizations/）。"),
     )
     kind = django_filters.ChoiceFilter(
-        label="单位类型", field_name="organization__kind", choices=OrganizationKind.choices
+        label=gettext_lazy("单位类型"), field_name="organization__kind", choices=translated(OrganizationKind)
     )
     task = TaskFilter(
-        label="重点任务",
+        label=gettext_lazy("重点任务"),
         method="filter_task",
-        help_text="按重点任务筛选，含其子项（API 中写编号如 T2.1，在所选会议内查找，未选会议时指最早有此编号的会议；"
-        "也可写任务的 id）。",
+        help_text=gettext_lazy(
+            "按重点任务筛选，含其子项（API 中写编号如 T2.1，在所选会议内查找，未选会议时指最早有此编号的会议；"
+            "也可写任务的 id）。"
+        ),
     )
-    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices)
-    light = django_filters.ChoiceFilter(label="预警", choices=Light.choices, method="filter_light")
+    status = django_filters.ChoiceFilter(label=gettext_lazy("状态"), choices=translated(Status))
+    light = django_filters.ChoiceFilter(label=gettext_lazy("预警"), choices=translated(Light), method="filter_light")
     official = django_filters.ModelChoiceFilter(
-        label="领导干部", field_name="statement__official", queryset=Official.objects.all()
+        label=gettext_lazy("领导干部"), field_name="statement__official", queryset=Official.objects.all()
     )
     # Bounded: a year outside what a date can hold would otherwise crash the lookup.
     due_year = django_filters.NumberFilter(
-        label="完成年份", field_name="due_date__year", min_value=1, max_value=9999, decimal_places=0
+        label=gettext_lazy("完成年份"), field_name="due_date__year", min_value=1, max_value=9999, decimal_places=0
     )
-    q = django_filters.CharFilter(label="关键词", method="filter_text", max_length=100)
-    sort = django_filters.ChoiceFilter(label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="原文顺序")
+    q = django_filters.CharFilter(label=gettext_lazy("关键词"), method="filter_text", max_length=100)
+    sort = django_filters.ChoiceFilter(
+        label=gettext_lazy("排序"), choices=SORT_CHOICES, method="filter_sort",
+        empty_label=gettext_lazy("原文顺序"),
+    )
 
     class Meta:
         model = Commitment

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from .models import ProgressUpdate, TaskLink
 
@@ -52,14 +53,14 @@ def step_chart(series):
         value = percent
     if first == last:  # one point: a short flat line, so that there is something to see
         coords.append((WIDTH - PAD, _y(value)))
-    words = "；".join(f"{day:%Y-%m-%d} {percent:g}%" for day, percent in series)
+    words = gettext("；").join(f"{day:%Y-%m-%d} {percent:g}%" for day, percent in series)
     return Chart(
         points=" ".join(f"{x},{y}" for x, y in coords),
         dots=dots,
         first=first,
         last=last,
         last_percent=value,
-        description=f"完成进度（0–100%）随时间的变化：{words}",
+        description=gettext("完成进度（0–100%%）随时间的变化：%(points)s") % {"points": words},
     )
 
 

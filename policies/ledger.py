@@ -315,7 +315,9 @@ def import_ledger(*, data, filename, user):
     """Import a filled-in ledger as submitted updates: all rows or none. Raises LedgerError listing every problem."""
     updates, numbers, errors = parse_updates(read_rows(data, filename))
     if not updates:
-        raise LedgerError([RowError(0, "", gettext("没有填写任何进展：请在“进展日期”到“佐证链接”几列中填写后再上传。"))])
+        raise LedgerError([RowError(0, "", gettext("没有填写任何进展：请在“%(first)s”到“%(last)s”几列中填写后再上传。") % {
+            "first": REPORTED_ON, "last": EVIDENCE,
+        })])
     try:
         if errors:
             # Nothing will be written; the rules are checked only to list every problem at once.

@@ -1,10 +1,13 @@
 """The OpenAPI 3 description of /api/ (drf-spectacular): every filter of /api/commitments/ in Chinese and English.
 
-The Chinese comes from the FilterSet itself (label and help_text, also what the list page shows);
-the English is kept here, one line per filter, so that the page's form stays Chinese.
+The Chinese comes from the FilterSet itself (label and help_text, also what the list page shows, translated
+for an English page); the English is kept here, one line per filter, in API users' words. The schema is the
+same whatever the reader's language: the FilterSet's texts are read in Chinese.
 tests/test_openapi.py fails when a filter has no English line.
 """
 
+from django.conf import settings
+from django.utils import translation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 ENGLISH = {
@@ -32,7 +35,8 @@ class BilingualFilterExtension(DjangoFilterExtension):
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         self._name = field_name
-        return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
 
     def _get_field_description(self, filter_field, description):
         chinese = str(filter_field.label or "")

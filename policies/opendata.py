@@ -134,6 +134,15 @@ def _readme(generated_at):
         "以“=”“+”“-”“@”、制表符或回车开头的文字前加了一个英文单引号（'），以免电子表格把它当作公式执行；",
         "用程序读取时去掉该单引号即为原文。进展只含经审核通过的记录，不含填报人与审核人。",
         "",
+        f"In English: generated {_time(generated_at)}. Every table is a UTF-8 CSV (with a BOM), column names in "
+        "the first row; the data is in Chinese, as published. commitments.csv has Chinese column names, the same "
+        "as the list's export; their English keys (those of the JSON export) are in the second column of its "
+        "table below. The other tables have English column names. Text beginning with =, +, -, @, a tab or a "
+        "carriage return starts with an added apostrophe (') so that spreadsheets do not run it as a formula: "
+        "drop it when reading with a program. Progress holds approved updates only, without who reported or "
+        "reviewed them. Licence: LICENCE.txt (the curated data is CC BY 4.0; the newspaper's text is the "
+        "publisher's).",
+        "",
         "## commitments.csv",
         "",
         "一行为一项承诺事项；与网站“全部承诺”的导出（/commitments/export/）列相同。",

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
@@ -53,7 +54,7 @@ def _render_dashboard(request, slug=None):
     else:
         conference = next((c for c in conferences if c.slug == slug), None)
         if conference is None:
-            raise Http404("没有这个会议。")
+            raise Http404(gettext("没有这个会议。"))
     context = dashboard_stats(conference=conference)
     context["conferences"] = conferences
     charts = history.task_charts(context["tasks"])
@@ -159,13 +160,13 @@ def _dress_filter_form(form, conference):
         # text points aria-describedby at it whether or not the page prints it.
         field.help_text = ""
         if isinstance(field, forms.ModelChoiceField):
-            field.empty_label = "全部"
+            field.empty_label = gettext("全部")
         elif isinstance(field, forms.ChoiceField) and name != "sort":
-            field.empty_label = "全部"
+            field.empty_label = gettext("全部")
             field.widget.choices = field.choices  # the widget copied the choices when the form was built
     if conference is not None:
         form.fields["conference"].widget = forms.HiddenInput()
-    form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices(conference)])
+    form.fields["task"].widget = forms.Select(choices=[("", gettext("全部")), *task_choices(conference)])
 
 
 @cache_public_page(scope=lambda kwargs: f"commitment:{kwargs['pk']}")
@@ -190,7 +191,7 @@ def evidence_file(request, pk):
     public = row.update.review_state == ReviewState.APPROVED
     if not public and not (request.user.is_authenticated and request.user.is_staff
                            and can_see_update(request.user, row.update)):
-        raise Http404("没有这个佐证文件，或它所在的进展尚未审核通过。")
+        raise Http404(gettext("没有这个佐证文件，或它所在的进展尚未审核通过。"))
     response = FileResponse(row.file.open("rb"), as_attachment=not row.shown_inline, filename=row.original_name,
                             content_type=evidence.CONTENT_TYPES[row.kind])
     response["X-Content-Type-Options"] = "nosniff"
@@ -218,7 +219,7 @@ def legacy_source(request, slug):
 
 def _refuse_nul(code):
     if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
-        raise Http404("没有这个重点任务。")
+        raise Http404(gettext("没有这个重点任务。"))
 
 
 @require_safe
@@ -227,7 +228,7 @@ def legacy_task(request, code):
     _refuse_nul(code)
     task = KeyTask.objects.select_related("conference").filter(code=code).order_by("conference__held_on", "conference_id").first()
     if task is None:
-        raise Http404("没有这个重点任务。")
+        raise Http404(gettext("没有这个重点任务。"))
     return redirect(task, permanent=True)
 
 
@@ -241,7 +242,7 @@ def task_detail(request, conference_slug, code):
         .first()
     )
     if task is None:
-        raise Http404("没有这个重点任务。")
+        raise Http404(gettext("没有这个重点任务。"))
     rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).select_related("conference").with_rollup()}
     children = sorted((row for pk, row in rollups.items() if pk != task.pk), key=lambda row: (row.order, row.pk))
     # Bounded: the first rows in the order of the source; the list has them all, filterable.

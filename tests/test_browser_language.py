@@ -5,6 +5,7 @@ import pytest
 
 from .browser import ARTIFACTS, BrowserTestCase
 from .factories import make_world
+from .test_translations import chinese_interface_left, data_strings
 
 
 @pytest.mark.browser
@@ -28,6 +29,10 @@ class LanguageSwitchTests(BrowserTestCase):
         self.assertEqual(nav.get_by_role("link").all_inner_texts(), ["Overview", "Conferences", "All commitments", "API"])
         self.assertIn("In progress", self.page.locator(".badge").first.inner_text())
         self.assertEqual(self.page.locator("h1").inner_text(), commitment.summary)
+        body = self.page.locator("main").inner_text()
+        for heading in ("Current status", "Responsible organization", "Progress history", "Approved progress"):
+            self.assertIn(heading, body)
+        self.assertEqual(chinese_interface_left(self.page.content(), data_strings()), [])
         self.page.set_viewport_size({"width": 360, "height": 800})
         self.page.screenshot(path=ARTIFACTS / "language-english-commitment-360.png", full_page=True)
 
@@ -43,6 +48,23 @@ class LanguageSwitchTests(BrowserTestCase):
         self.assertEqual(self.page.get_by_role("navigation", name="主导航").get_by_role("link").all_inner_texts(),
                          ["概览", "历次会议", "全部承诺", "数据接口"])
         self.assertIn("推进中", self.page.locator(".commitment .badge").all_inner_texts())
+
+    def test_english_pages_fit_a_phone_and_a_desktop(self):
+        # English words are longer than the Chinese the layout was drawn for: nothing may push the page wider
+        # than the screen. Screenshots in test-artifacts/ to look at.
+        self.context.add_cookies([{"name": "django_language", "value": "en", "url": self.live_server_url}])
+        pages = {"dashboard": "/", "list": "/commitments/?status=in_progress",
+                 "commitment": self.world.commitments[0].get_absolute_url(),
+                 "task": self.world.tasks["T1"].get_absolute_url()}
+        for width in (360, 1280):
+            self.page.set_viewport_size({"width": width, "height": 900})
+            for name, path in pages.items():
+                with self.subTest(page=name, width=width):
+                    self.page.goto(f"{self.live_server_url}{path}")
+                    self.assertEqual(self.page.locator("html").get_attribute("lang"), "en")
+                    self.page.screenshot(path=ARTIFACTS / f"english-{name}-{width}.png", full_page=True)
+                    overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                    self.assertLessEqual(overflow, 0)
 
     def test_an_english_browser_gets_english_without_switching(self):
         context = self.browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext
 
 from .. import invalidation, ledger, search, services
-from ..choices import LIGHT_COLOURS, Light, ReviewState
+from ..choices import LIGHT_COLOURS, Light, ReviewState, Status
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
 from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
 from ..selectors import task_choices
@@ -286,6 +286,7 @@ class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, Derived
             "header": ledger.HEADER,
             "progress_columns": ledger.PROGRESS_COLUMNS,
             "statuses": ledger.STATUS_LABELS,
+            "completed": Status.COMPLETED.label,  # as it is written in the sheet, whatever the interface's language
         }
         return TemplateResponse(request, "admin/policies/commitment/ledger.html", context, status=status)
 
