@@ -36,6 +36,13 @@ class InterfaceLanguageTests(TestCase):
         self.assertIn(self.commitment.summary, html)  # the data as quoted
         self.assertIn('value="zh-hans" lang="zh-CN">中文</button>', html)
 
+    def test_pages_say_they_vary_by_the_language_cookie_and_header(self):
+        # A cache between the site and the reader must not serve one reader's language to another.
+        english = self.client.get("/commitments/", headers={"cookie": f"{settings.LANGUAGE_COOKIE_NAME}=en"})
+        self.assertIn('<html lang="en">', english.content.decode())
+        vary = {value.strip().lower() for value in english["Vary"].split(",")}
+        self.assertLessEqual({"cookie", "accept-language"}, vary)
+
     def test_a_chinese_browser_gets_chinese(self):
         html = self.client.get("/commitments/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"}).content.decode()
         self.assertIn(">全部承诺</a>", html)
