@@ -16,6 +16,7 @@ after --max-minutes, and the server it started is stopped on every exit path.
 
 import argparse
 import concurrent.futures
+import contextlib
 import datetime
 import json
 import os
@@ -316,6 +317,48 @@ def redis_flush(url):
     redis.Redis.from_url(url).flushdb()
 
 
+class LocalRedis:
+    """The Redis of --cache-url, started for this run (and stopped after it) when it is on this machine
+    and nothing answers there yet, as .ci/run does; any other Redis must already be running."""
+
+    def __init__(self, url):
+        import redis
+
+        self.url, self.process = url, None
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2)
+
+    def answers(self):
+        import redis
+
+        try:
+            return self.client.ping()
+        except redis.exceptions.ConnectionError:
+            return False
+
+    def __enter__(self):
+        if self.answers():
+            return self
+        host, port = self.client.connection_pool.connection_kwargs["host"], self.client.connection_pool.connection_kwargs["port"]
+        if host not in {"127.0.0.1", "localhost"} or not shutil.which("redis-server"):
+            sys.exit(f"No Redis answers at {self.url}: start one, or pass --modes uncached.")
+        log(f"· starting redis-server on port {port} for this run")
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        for _ in range(100):
+            if self.answers():
+                return self
+            time.sleep(0.1)
+        self.__exit__()
+        sys.exit(f"redis-server did not answer at {self.url} within 10 s.")
+
+    def __exit__(self, *exc):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -372,6 +415,9 @@ def main(argv=None):
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=static_env, check=True, timeout=300)
 
     results = []
+    stack = contextlib.ExitStack()
+    if "cached" in modes:
+        stack.enter_context(LocalRedis(args.cache_url))
     try:
         for kind in kinds:
             for size in sizes:
@@ -399,6 +445,8 @@ def main(argv=None):
                     print(table(result), flush=True)
     except Deadline:
         print(f"\nStopped: the run reached --max-minutes={args.max_minutes}.\n", flush=True)
+    finally:
+        stack.close()
     if results:
         print(query_parity(results, ENDPOINTS), flush=True)
     if args.json:

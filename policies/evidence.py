@@ -14,6 +14,7 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_lazy
 
 from .choices import EvidenceKind
 
@@ -48,7 +49,7 @@ _OOXML_PARTS = {EvidenceKind.DOCX: "word/document.xml", EvidenceKind.XLSX: "xl/w
 _ODF_MIMETYPES = {CONTENT_TYPES[EvidenceKind.ODT].encode(): EvidenceKind.ODT,
                   CONTENT_TYPES[EvidenceKind.ODS].encode(): EvidenceKind.ODS}
 
-ALLOWED_EXTENSIONS_TEXT = "PDF、PNG、JPEG、WebP 图片，Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、ODF（.odt、.ods）文档"
+ALLOWED_EXTENSIONS_TEXT = gettext_lazy("PDF、PNG、JPEG、WebP 图片，Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、ODF（.odt、.ods）文档")
 
 
 def sniff(upload):
@@ -103,25 +104,31 @@ def check_files(files, *, already=0):
     limit, max_files = settings.EVIDENCE_MAX_BYTES, settings.EVIDENCE_MAX_FILES
     if already + len(files) > max_files:
         raise ValidationError(
-            f"每条进展最多附 {max_files} 个佐证文件；已有 {already} 个，这次又选了 {len(files)} 个。", code="too_many"
+            gettext("每条进展最多附 %(max)s 个佐证文件；已有 %(already)s 个，这次又选了 %(chosen)s 个。")
+            % {"max": max_files, "already": already, "chosen": len(files)}, code="too_many"
         )
     errors, kinds = [], []
     for upload in files:
         name = display_name(upload.name)
         claimed = EXTENSIONS.get(os.path.splitext(name)[1].lower())
         if upload.size > limit:
-            errors.append(f"“{name}”有 {filesizeformat(upload.size)}，超过了每个文件 {filesizeformat(limit)} 的上限。")
+            errors.append(gettext("“%(name)s”有 %(size)s，超过了每个文件 %(limit)s 的上限。") % {
+                "name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit),
+            })
             continue
         if not upload.size:
-            errors.append(f"“{name}”是空文件。")
+            errors.append(gettext("“%(name)s”是空文件。") % {"name": name})
             continue
         if claimed is None:
-            errors.append(f"“{name}”的类型不在允许之列；可以上传 {ALLOWED_EXTENSIONS_TEXT}。")
+            errors.append(gettext("“%(name)s”的类型不在允许之列；可以上传 %(kinds)s。") % {"name": name, "kinds": ALLOWED_EXTENSIONS_TEXT})
             continue
         actual = sniff(upload)
         if actual != claimed:
-            what = f"实际是{actual.label}" if actual else "内容不是任何允许的文件类型"
-            errors.append(f"“{name}”的扩展名表示{claimed.label}，但文件{what}；请上传原始文件，不要只改扩展名。")
+            if actual:
+                error = gettext("“%(name)s”的扩展名表示%(claimed)s，但文件实际是%(actual)s；请上传原始文件，不要只改扩展名。")
+            else:
+                error = gettext("“%(name)s”的扩展名表示%(claimed)s，但文件内容不是任何允许的文件类型；请上传原始文件，不要只改扩展名。")
+            errors.append(error % {"name": name, "claimed": gettext(claimed.label), "actual": actual and gettext(actual.label)})
             continue
         kinds.append(claimed)
     if errors:

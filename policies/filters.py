@@ -144,8 +144,11 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.under_task(task) if task else queryset.none()
 
     def filter_sort(self, queryset, name, value):
-        field = F(SORT_FIELDS[value.lstrip("-")])
-        ordering = field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+        name = SORT_FIELDS[value.lstrip("-")]
+        # NULLS LAST only where a NULL can be: on a NOT NULL column it kept the index out of the sort.
+        nulls_last = True if Commitment._meta.get_field(name).null else None
+        field = F(name)
+        ordering = field.desc(nulls_last=nulls_last) if value.startswith("-") else field.asc(nulls_last=nulls_last)
         return queryset.order_by(ordering, "pk")
 
     def filter_light(self, queryset, name, value):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from . import invalidation, search, summaries
 from .choices import DraftState, LinkOrigin, TaskOrigin
@@ -55,7 +56,7 @@ _TRAILING_PUNCT = re.compile(r"[，。；、：,.;:！？!?\s]+$")
 
 def _require_reviewer(user):
     if not is_reviewer(user):
-        raise PermissionDenied("只有督查员可以导入报道、采纳或放弃草稿。")
+        raise PermissionDenied(gettext("只有督查员可以导入报道、采纳或放弃草稿。"))
 
 
 def text_fingerprint(flat):
@@ -233,9 +234,12 @@ def import_report(*, data, conference_date=None, conference_name=None, user, pub
                 raise
         else:
             count = imported.statements.count()
-            return ImportResult(imported, True, f"已导入为草稿：{count} 段表态，待督查员审核后才会公开。")
+            return ImportResult(imported, True, ngettext(
+                "已导入为草稿：%(count)d 段表态，待督查员审核后才会公开。",
+                "已导入为草稿：%(count)d 段表态，待督查员审核后才会公开。", count) % {"count": count})
     return ImportResult(
-        existing, False, f"这篇报道已于 {timezone.localtime(existing.imported_at):%Y-%m-%d %H:%M} 导入过，未重复导入。"
+        existing, False, gettext("这篇报道已于 %(at)s 导入过，未重复导入。")
+        % {"at": f"{timezone.localtime(existing.imported_at):%Y-%m-%d %H:%M}"}
     )
 
 
@@ -245,10 +249,10 @@ def import_report(*, data, conference_date=None, conference_name=None, user, pub
 def _conference_of(report):
     if report.conference_id:
         return report.conference
-    missing = [label for label, value in (("会议名称", report.conference_name), ("城市", report.conference_city),
-                                          ("会议日期", report.conference_held_on)) if not value]
+    missing = [label for label, value in ((gettext("会议名称"), report.conference_name), (gettext("城市"), report.conference_city),
+                                          (gettext("会议日期"), report.conference_held_on)) if not value]
     if missing:
-        raise ValidationError(f"请先填写{'、'.join(missing)}，才能采纳。")
+        raise ValidationError(gettext("请先填写%(fields)s，才能采纳。") % {"fields": gettext("、").join(missing)})
     conference = Conference.objects.filter(city=report.conference_city, held_on=report.conference_held_on).first()
     if conference is None:
         conference = Conference(
@@ -267,7 +271,7 @@ def _source_of(report, conference):
     if report.source_id:
         return report.source
     if not (report.publisher and report.published_on):
-        raise ValidationError("请先填写刊发媒体和刊发日期，才能采纳：公开的来源页会显示它们。")
+        raise ValidationError(gettext("请先填写刊发媒体和刊发日期，才能采纳：公开的来源页会显示它们。"))
     first_line = next((line.strip() for line in report.text.splitlines() if line.strip()), "")
     source = Source(
         conference=conference,
@@ -309,7 +313,7 @@ def _organization_for(draft):
     organization = Organization.objects.filter(name=draft.organization_name).first()
     if organization is None:
         if not draft.organization_kind:
-            raise ValidationError(f"请为新单位“{draft.organization_name}”选择单位类型。")
+            raise ValidationError(gettext("请为新单位“%(name)s”选择单位类型。") % {"name": draft.organization_name})
         organization = Organization(name=draft.organization_name, kind=draft.organization_kind)
         organization.full_clean()
         organization.save()
@@ -320,39 +324,41 @@ def _official_for(draft, organization, notes):
     official = Official.objects.filter(organization=organization, name=draft.official_name).first()
     if official is None:
         if not draft.official_title:
-            raise ValidationError(f"请填写{draft.official_name}的职务。")
+            raise ValidationError(gettext("请填写%(name)s的职务。") % {"name": draft.official_name})
         official = Official(name=draft.official_name, title=draft.official_title, organization=organization)
         official.full_clean()
         official.save()
     elif draft.official_title and draft.official_title != official.title:
         # One title per official, shown on every year's pages: changing it is an edit of its own.
         notes.append(
-            f"{official.name}已有记录的职务为“{official.title}”，报道为“{draft.official_title}”，未修改；"
-            "如需更新请在“领导干部”中修改。"
+            gettext("%(name)s已有记录的职务为“%(title)s”，报道为“%(reported)s”，未修改；如需更新请在“领导干部”中修改。")
+            % {"name": official.name, "title": official.title, "reported": draft.official_title}
         )
     return official
 
 
 def _check_slice(flat, text, start, end, what):
     if flat[start:end] != text:
-        raise ValidationError(f"{what}“{text[:30]}”与报道原文中第 {start}–{end} 个字符不一致，请重新选择原文。")
+        raise ValidationError(gettext("%(what)s“%(text)s”与报道原文中第 %(start)s–%(end)s 个字符不一致，请重新选择原文。") % {
+            "what": what, "text": text[:30], "start": start, "end": end,
+        })
 
 
 def _accept_one(draft, *, flat, source, tasks, year, reviewer, notes):
-    _check_slice(flat, draft.text, draft.span_start, draft.span_end, "表态")
+    _check_slice(flat, draft.text, draft.span_start, draft.span_end, gettext("表态"))
     organization = _organization_for(draft)
     official = _official_for(draft, organization, notes)
     if Statement.objects.filter(source=source, official=official).exists():
-        raise ValidationError(f"{official.name}在这篇报道中已有采纳的表态；同一来源每位领导干部只有一段表态。")
+        raise ValidationError(gettext("%(name)s在这篇报道中已有采纳的表态；同一来源每位领导干部只有一段表态。") % {"name": official.name})
     statement = Statement(
         source=source, official=official, text=draft.text, span_start=draft.span_start, span_end=draft.span_end
     )
     statement.full_clean()
     statement.save()
     for number, item in enumerate(draft.commitments.order_by("span_start", "pk"), 1):
-        _check_slice(flat, item.quote, item.span_start, item.span_end, "承诺原文")
+        _check_slice(flat, item.quote, item.span_start, item.span_end, gettext("承诺原文"))
         if not (draft.span_start <= item.span_start and item.span_end <= draft.span_end):
-            raise ValidationError(f"承诺原文“{item.quote[:30]}”不在{official.name}的表态之内。")
+            raise ValidationError(gettext("承诺原文“%(quote)s”不在%(name)s的表态之内。") % {"quote": item.quote[:30], "name": official.name})
         due_date, due_basis = (item.due_date, item.due_basis) if item.due_date else due_for(item.quote, year)
         commitment = Commitment(
             statement=statement, organization=organization, number=number, quote=item.quote,
@@ -364,7 +370,9 @@ def _accept_one(draft, *, flat, source, tasks, year, reviewer, notes):
         for code in item.task_codes:
             task = tasks.get(code)
             if task is None:
-                raise ValidationError(f"承诺“{commitment.summary[:30]}”关联的重点任务 {code} 不是{source.conference}的重点任务。")
+                raise ValidationError(gettext("承诺“%(summary)s”关联的重点任务 %(code)s 不是%(conference)s的重点任务。") % {
+                    "summary": commitment.summary[:30], "code": code, "conference": source.conference,
+                })
             score = item.suggested.get(code)
             link = TaskLink(
                 commitment=commitment, task=task, score=score,
@@ -386,13 +394,16 @@ def _locked_drafts(drafts):
     ids = [draft.pk for draft in drafts]
     locked = list(DraftStatement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if not locked:
-        raise ValidationError("没有选择表态。")
+        raise ValidationError(gettext("没有选择表态。"))
     if len({draft.report_id for draft in locked}) > 1:
-        raise ValidationError("一次只能处理同一篇报道的表态。")
+        raise ValidationError(gettext("一次只能处理同一篇报道的表态。"))
     done = [draft for draft in locked if draft.state != DraftState.DRAFT]
     if done:
         raise ValidationError(
-            "、".join(f"{d.official_name}的表态{d.get_state_display()}" for d in done) + "，不能再次处理。"
+            gettext("%(statements)s，不能再次处理。") % {"statements": gettext("、").join(
+                gettext("%(name)s的表态%(state)s") % {"name": d.official_name, "state": gettext(d.get_state_display())}
+                for d in done
+            )}
         )
     return sorted(locked, key=lambda draft: draft.span_start)
 
@@ -411,7 +422,7 @@ def accept_statements(*, drafts, reviewer):
     conference = _conference_of(report)
     source = _source_of(report, conference)
     if source.conference_id != conference.pk:
-        raise ValidationError("这篇报道已作为另一会议的来源采纳过，不能改为本会议。")
+        raise ValidationError(gettext("这篇报道已作为另一会议的来源采纳过，不能改为本会议。"))
     tasks = _key_tasks(report, conference, source)
     report.conference, report.source = conference, source
     report.save(update_fields=["conference", "source"])
@@ -450,18 +461,18 @@ def locate_quote(flat, quote, *, within, near=None):
     cannot be told apart."""
     quote = quote.strip()
     if not quote:
-        raise ValidationError("承诺原文不能为空。")
+        raise ValidationError(gettext("承诺原文不能为空。"))
     start, end = within
     found, at = [], flat.find(quote, start, end)
     while at != -1:
         found.append((at, at + len(quote)))
         at = flat.find(quote, at + 1, end)
     if not found:
-        raise ValidationError(f"表态原文中没有“{quote[:30]}”：请从表态原文中复制，一字不改。")
+        raise ValidationError(gettext("表态原文中没有“%(quote)s”：请从表态原文中复制，一字不改。") % {"quote": quote[:30]})
     if len(found) > 1 and near is not None:
         overlapping = [span for span in found if span[0] < near[1] and near[0] < span[1]]
         if len(overlapping) == 1:
             return overlapping[0]
     if len(found) > 1:
-        raise ValidationError(f"“{quote[:30]}”在表态中出现 {len(found)} 次：请多选几个字，使它只出现一次。")
+        raise ValidationError(gettext("“%(quote)s”在表态中出现 %(count)s 次：请多选几个字，使它只出现一次。") % {"quote": quote[:30], "count": len(found)})
     return found[0]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from . import ledger_files
 from .filters import CommitmentFilter
@@ -48,8 +49,10 @@ class RowError:
     message: str
 
     def __str__(self):
-        where = f"第 {self.row} 行" if self.row else "文件"
-        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+        where = gettext("第 %(row)s 行") % {"row": self.row} if self.row else gettext("文件")
+        if self.column:
+            return gettext("%(where)s「%(column)s」：%(message)s") % {"where": where, "column": self.column, "message": self.message}
+        return gettext("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 class LedgerError(Exception):
@@ -164,10 +167,12 @@ def read_rows(data, filename):
     except ledger_files.FileError as error:
         raise LedgerError([RowError(0, "", str(error))]) from None
     if not rows:
-        raise LedgerError([RowError(0, "", "文件是空的。")])
+        raise LedgerError([RowError(0, "", gettext("文件是空的。"))])
     header = [str(v).strip() if v is not None else "" for v in rows[0]]
     if header[: len(HEADER)] != HEADER:
-        raise LedgerError([RowError(1, "", f"表头与台账模板不一致，应为：{'、'.join(HEADER)}。请使用本系统下载的台账。")])
+        raise LedgerError([RowError(1, "", gettext("表头与台账模板不一致，应为：%(header)s。请使用本系统下载的台账。") % {
+            "header": "、".join(HEADER),
+        })])
     return rows[1:]
 
 
@@ -237,26 +242,27 @@ def _parse_row(values, fail, row):
     update = ProgressUpdate(note=_text(values[NOTE]), evidence_url=_text(values[EVIDENCE]))
     update.commitment_id = parse_id(_number_text(values[ID]))
     if update.commitment_id is None:
-        fail(ID, "承诺编号必须是整数。" if not _blank(values[ID]) else "缺少承诺编号。")
+        fail(ID, gettext("承诺编号必须是整数。") if not _blank(values[ID]) else gettext("缺少承诺编号。"))
     if _blank(values[REPORTED_ON]):
-        fail(REPORTED_ON, "请填写进展日期。")
+        fail(REPORTED_ON, gettext("请填写进展日期。"))
     else:
         try:
             update.reported_on = _parse_date(values[REPORTED_ON])
         except ValueError:
-            fail(REPORTED_ON, f"无法识别日期“{_text(values[REPORTED_ON])}”（{cell_name(REPORTED_ON, row)}单元格），"
-                              f"请写成 2021-06-30 或设为日期格式。{DATE_FORMATS_HELP}")
+            fail(REPORTED_ON, gettext("无法识别日期“%(value)s”（%(cell)s单元格），请写成 2021-06-30 或设为日期格式。%(formats)s") % {
+                "value": _text(values[REPORTED_ON]), "cell": cell_name(REPORTED_ON, row), "formats": DATE_FORMATS_HELP,
+            })
     update.status = STATUS_BY_LABEL.get(_text(values[STATUS]))
     if update.status is None:
-        fail(STATUS, f"请填写状态（{STATUS_LABELS}）。" if _blank(values[STATUS]) else
-             f"状态“{_text(values[STATUS])}”不在可选范围内（{STATUS_LABELS}）。")
+        fail(STATUS, gettext("请填写状态（%(labels)s）。") % {"labels": STATUS_LABELS} if _blank(values[STATUS]) else
+             gettext("状态“%(value)s”不在可选范围内（%(labels)s）。") % {"value": _text(values[STATUS]), "labels": STATUS_LABELS})
     try:
         update.percent = _parse_int(values[PERCENT])
     except ValueError:
-        fail(PERCENT, "请填写 0 到 100 之间的整数。" if _blank(values[PERCENT]) else
-             f"完成进度“{_text(values[PERCENT])}”不是 0 到 100 之间的整数。")
+        fail(PERCENT, gettext("请填写 0 到 100 之间的整数。") if _blank(values[PERCENT]) else
+             gettext("完成进度“%(value)s”不是 0 到 100 之间的整数。") % {"value": _text(values[PERCENT])})
     if not update.note:
-        fail(NOTE, "请填写进展说明。")
+        fail(NOTE, gettext("请填写进展说明。"))
     return update
 
 
@@ -270,8 +276,9 @@ def parse_updates(rows):
         update = _parse_row(values, fail, number)
         if update.commitment_id is not None:
             if update.commitment_id in first_row_of:
-                fail(ID, f"承诺 {update.commitment_id} 已在第 {first_row_of[update.commitment_id]} 行填报，"
-                         "每个承诺每次只能填报一行。")
+                fail(ID, gettext("承诺 %(pk)s 已在第 %(row)s 行填报，每个承诺每次只能填报一行。") % {
+                    "pk": update.commitment_id, "row": first_row_of[update.commitment_id],
+                })
             else:
                 first_row_of[update.commitment_id] = number
         updates.append(update)
@@ -282,7 +289,7 @@ def parse_updates(rows):
 def _message(field, error, update):
     # Django's own wording for a bad URL does not say which one; in a sheet of many rows it should.
     if field == "evidence_url" and error.code == "invalid":
-        return f"佐证链接“{update.evidence_url}”不是有效的网址。"
+        return gettext("佐证链接“%(url)s”不是有效的网址。") % {"url": update.evidence_url}
     return " ".join(error.messages)
 
 
@@ -308,7 +315,9 @@ def import_ledger(*, data, filename, user):
     """Import a filled-in ledger as submitted updates: all rows or none. Raises LedgerError listing every problem."""
     updates, numbers, errors = parse_updates(read_rows(data, filename))
     if not updates:
-        raise LedgerError([RowError(0, "", "没有填写任何进展：请在“进展日期”到“佐证链接”几列中填写后再上传。")])
+        raise LedgerError([RowError(0, "", gettext("没有填写任何进展：请在“%(first)s”到“%(last)s”几列中填写后再上传。") % {
+            "first": REPORTED_ON, "last": EVIDENCE,
+        })])
     try:
         if errors:
             # Nothing will be written; the rules are checked only to list every problem at once.

@@ -16,7 +16,14 @@ message. A two-digit year is 20YY. The error names the cell and the unambiguous 
 import datetime
 import re
 
-DATE_FORMATS_HELP = "可识别：2026-11-24、2026/11/24、2026年11月24日、26年11月24日、11/24/26（月/日/年）。"
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+# How people write dates in the sheet (data: the Chinese forms are read whatever the interface's language).
+_EXAMPLES = ("2026-11-24", "2026/11/24", "2026年11月24日", "26年11月24日", "11/24/26")
+DATE_FORMATS_HELP = lazy(
+    lambda: gettext("可识别：%(formats)s（月/日/年）。") % {"formats": gettext("、").join(_EXAMPLES)}, str
+)()
 
 _SEPARATED = re.compile(r"([0-9]{1,4})\s*([-/.])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,4})")
 _CHINESE = re.compile(r"([0-9]{2}|[0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?")

@@ -18,6 +18,8 @@ import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 # A full 5,000-row ledger written by openpyxl or LibreOffice has a sheet under 4 MB and shared strings
@@ -41,24 +43,24 @@ def clean_text(text):
 def read_file(data, filename, width):
     """The rows of an uploaded .xlsx or .csv (at most MAX_ROWS + 1, header included), ``width`` cells each."""
     if len(data) > MAX_BYTES:
-        raise FileError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后上传。")
+        raise FileError(gettext("文件超过 %(mb)s MB，请拆分后上传。") % {"mb": MAX_BYTES // 1024 // 1024})
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
         rows = _read_xlsx(data, width)
     elif name.endswith(".csv"):
         rows = _read_csv(data, width)
     else:
-        raise FileError("只接受从本系统下载的 .xlsx 或 .csv 台账文件。")
+        raise FileError(gettext("只接受从本系统下载的 .xlsx 或 .csv 台账文件。"))
     return rows
 
 
 def _too_many_rows():
-    return FileError(f"一次最多导入 {MAX_ROWS} 行（空行也计算在内），请拆分后上传。")
+    return FileError(gettext("一次最多导入 %(rows)s 行（空行也计算在内），请拆分后上传。") % {"rows": MAX_ROWS})
 
 
 # ---- xlsx ---------------------------------------------------------------------------------------
 
-_UNREADABLE_XLSX = "无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏（可在表格软件中打开后重新“另存为 .xlsx”）。"
+_UNREADABLE_XLSX = gettext_lazy("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏（可在表格软件中打开后重新“另存为 .xlsx”）。")
 
 
 def _check_archive(data):
@@ -71,7 +73,7 @@ def _check_archive(data):
     sheets = [p for p in parts if p.filename.startswith("xl/worksheets/")]
     if (len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED
             or any(p.file_size > MAX_SHEET_XML for p in sheets)):
-        raise FileError("该 Excel 文件解压后过大，不像是台账。请使用本系统下载的台账，或拆分后上传。")
+        raise FileError(gettext("该 Excel 文件解压后过大，不像是台账。请使用本系统下载的台账，或拆分后上传。"))
 
 
 def _read_xlsx(data, width):
@@ -124,10 +126,7 @@ def _shown(cell):
 
 # ---- csv ----------------------------------------------------------------------------------------
 
-_UNDECODABLE_CSV = (
-    "无法识别 CSV 文件的编码。请在表格软件中“另存为” CSV 时把编码选为 UTF-8 或 GB18030（简体中文），"
-    "或直接上传 .xlsx 文件。"
-)
+_SAVE_AS_UTF8 = gettext_lazy("请在表格软件中“另存为” CSV 时把编码选为 UTF-8 或 GB18030（简体中文），或直接上传 .xlsx 文件。")
 
 
 def decode_csv(data):
@@ -144,10 +143,10 @@ def decode_csv(data):
         except UnicodeDecodeError:
             continue
     else:
-        raise FileError(_UNDECODABLE_CSV)
+        raise FileError(gettext("无法识别 CSV 文件的编码。") + str(_SAVE_AS_UTF8))
     if "\x00" in text:
         # A NUL is no character of a text file: UTF-16 without its BOM, or not a CSV at all.
-        raise FileError("CSV 文件中有空字符（NUL），不是文本格式的 CSV。" + _UNDECODABLE_CSV.split("。", 1)[1])
+        raise FileError(gettext("CSV 文件中有空字符（NUL），不是文本格式的 CSV。") + str(_SAVE_AS_UTF8))
     return text
 
 
@@ -165,8 +164,10 @@ def _read_csv(data, width):
             rows.append([clean_text(value) for value in row[:width]])
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            reason = f"有一个单元格超过 {csv.field_size_limit():,} 个字符"
+            reason = gettext("有一个单元格超过 %(limit)s 个字符") % {"limit": f"{csv.field_size_limit():,}"}
         else:
-            reason = "格式有误（引号不成对？）"
-        raise FileError(f"CSV 文件第 {reader.line_num} 行无法读取：{reason}。请检查该行，或改为上传 .xlsx 文件。") from None
+            reason = gettext("格式有误（引号不成对？）")
+        raise FileError(
+            gettext("CSV 文件第 %(line)s 行无法读取：%(reason)s。请检查该行，或改为上传 .xlsx 文件。") % {"line": reader.line_num, "reason": reason}
+        ) from None
     return rows

@@ -9,6 +9,8 @@ of whitespace allowed between its characters, and what is stored is the exact fl
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 CONTEXT = 12  # characters of context shown on each side of an occurrence
 
 # Whitespace a copy may add or drop (str patterns' \s is Unicode: it covers the ideographic
@@ -43,7 +45,9 @@ class Occurrence:
     @property
     def label(self):
         """The occurrence with a little context, for a person choosing between several."""
-        return f"第 {self.start}–{self.end} 字：……{self.before}【{self.text}】{self.after}……"
+        return gettext("第 %(start)s–%(end)s 字：……%(before)s【%(text)s】%(after)s……") % {
+            "start": self.start, "end": self.end, "before": self.before, "text": self.text, "after": self.after,
+        }
 
 
 def find_passage(flat_text, pasted, *, start=0, end=None):
@@ -56,7 +60,7 @@ def find_passage(flat_text, pasted, *, start=0, end=None):
     end = len(flat_text) if end is None else end
     chars = [c for c in (pasted or "") if not c.isspace()]
     if not chars:
-        raise PassageNotFound("请粘贴或输入原文中的文字。")
+        raise PassageNotFound(gettext("请粘贴或输入原文中的文字。"))
     pattern = re.compile(_SPACE.join(re.escape(c) for c in chars))
     found = [
         Occurrence(
@@ -71,7 +75,7 @@ def find_passage(flat_text, pasted, *, start=0, end=None):
     if not found:
         shown = "".join(chars)
         shown = shown if len(shown) <= 30 else f"{shown[:30]}……"
-        raise PassageNotFound(f"在原文中找不到“{shown}”。请从原文复制，不要改动文字或标点。")
+        raise PassageNotFound(gettext("在原文中找不到“%(text)s”。请从原文复制，不要改动文字或标点。") % {"text": shown})
     return found
 
 
@@ -81,10 +85,11 @@ def mismatch_message(expected, flat_text, span_start, span_end, *, what):
         return None
     actual = flat_text[span_start:span_end]
     if span_end > len(flat_text):
-        return f"位置第 {span_start}–{span_end} 字超出了来源原文的长度（共 {len(flat_text)} 字）。"
+        return gettext("位置第 %(start)s–%(end)s 字超出了来源原文的长度（共 %(length)s 字）。") % {
+            "start": span_start, "end": span_end, "length": len(flat_text),
+        }
     if actual == expected:
         return None
-    return (
-        f"{what}与来源原文第 {span_start}–{span_end} 字不一致：该位置的原文是“{actual}”。"
-        "请粘贴原文，由系统查找位置。"
-    )
+    return gettext("%(what)s与来源原文第 %(start)s–%(end)s 字不一致：该位置的原文是“%(actual)s”。请粘贴原文，由系统查找位置。") % {
+        "what": what, "start": span_start, "end": span_end, "actual": actual,
+    }

@@ -133,10 +133,21 @@ class CommitmentQuerySet(models.QuerySet):
         tasks = KeyTask.objects.select_related("conference", "parent__conference").order_by("order")
         return self.select_related(*related).prefetch_related(Prefetch("tasks", queryset=tasks))
 
-    def under_task(self, task):
-        """Commitments linked to ``task`` or to any of its sub-items."""
-        links = _related(self.model, "links").objects.filter(Q(task=task) | Q(task__parent=task))
-        return self.filter(pk__in=links.values("commitment"))
+    def under_task(self, task, *, scan=False):
+        """Commitments linked to ``task`` or to any of its sub-items.
+
+        By default the task's commitments are collected first (IN): right for counting them and for a
+        task with few. ``scan=True`` tests each row as it comes (EXISTS): right for the first rows, in
+        the source's order, of a task with many, where collecting its 36,000 commitments at 100,000
+        before sorting cost 38 ms and the scan 6 ms.
+        """
+        # The tasks first, then their links: an OR across the join to the task (task, or its parent)
+        # kept the links' (task, commitment) index out of use, 0.13 s per count at 100,000.
+        KeyTask, TaskLink = _related(self.model, "tasks"), _related(self.model, "links")
+        tasks = KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task.pk)).values("pk")
+        if scan:
+            return self.filter(models.Exists(TaskLink.objects.filter(commitment=OuterRef("pk"), task__in=tasks)))
+        return self.filter(pk__in=TaskLink.objects.filter(task__in=tasks).values("commitment"))
 
     def with_light(self, today=None):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.
@@ -152,12 +163,23 @@ class CommitmentQuerySet(models.QuerySet):
         stale = today - datetime.timedelta(days=settings.WARNING_STALE_DAYS)
         # With milestones, the next one not yet reached stands in for the due date and its target for
         # WARNING_DUE_SOON_PERCENT; without (or once all are reached), the commitment's own due date.
-        upcoming = _related(self.model, "milestones").objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
+        # The commitments with milestones are found once per query (an uncorrelated IN, which both
+        # databases evaluate once), and only they look up their next milestone row by row: the lookup
+        # for every row cost 0.5 s of the 0.6 s of the totals by conference at 100,000.
+        Milestone = _related(self.model, "milestones")
+        planned = Q(pk__in=Milestone.objects.values("commitment"))
+        upcoming = Milestone.objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
         upcoming = upcoming.order_by("due_on", "target_percent")
         return self.annotate(
-            next_due=Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date")),
-            next_target=Coalesce(
-                models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
+            next_due=Case(
+                When(planned, then=Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date"))),
+                default=F("due_date"),
+            ),
+            next_target=Case(
+                When(planned, then=Coalesce(
+                    models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
+                )),
+                default=Value(settings.WARNING_DUE_SOON_PERCENT),
             ),
         ).annotate(
             light=Case(

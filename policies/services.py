@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from . import evidence, invalidation, search, summaries
@@ -121,7 +122,7 @@ def record_loaded_history(*, updated=None):
 
 def _require_reviewer(user):
     if not is_reviewer(user):
-        raise PermissionDenied("只有督查员可以审核或删除进展填报。")
+        raise PermissionDenied(gettext("只有督查员可以审核或删除进展填报。"))
 
 
 @transaction.atomic
@@ -129,7 +130,7 @@ def submit_update(*, update, author):
     """Record a new progress update as submitted for review; nothing public changes yet, so no
     derived data does either."""
     if not can_see_commitment(author, update.commitment):
-        raise PermissionDenied("只能为本单位的承诺事项填报进展。")
+        raise PermissionDenied(gettext("只能为本单位的承诺事项填报进展。"))
     update.author = author
     update.review_state = ReviewState.SUBMITTED
     update.reviewed_by = None
@@ -186,7 +187,7 @@ def check_updates(*, updates, author):
         # A database constraint that clean_fields knows nothing of; refused here with a message
         # rather than by the database with an IntegrityError.
         if update.percent is not None and update.percent > 100:
-            add(position, "percent", f"完成进度 {update.percent} 超出 0 到 100 的范围。")
+            add(position, "percent", gettext("完成进度 %(percent)s 超出 0 到 100 的范围。") % {"percent": update.percent})
 
     ids = {update.commitment_id for update in updates if update.commitment_id is not None}
     visible = visible_commitments(author).filter(pk=OuterRef("pk"))
@@ -195,11 +196,11 @@ def check_updates(*, updates, author):
     )
     for position, update in enumerate(updates):
         if update.commitment_id is None:
-            add(position, "commitment", "缺少承诺编号。")
+            add(position, "commitment", gettext("缺少承诺编号。"))
         elif update.commitment_id not in scope:
-            add(position, "commitment", f"没有编号为 {update.commitment_id} 的承诺事项。")
+            add(position, "commitment", gettext("没有编号为 %(pk)s 的承诺事项。") % {"pk": update.commitment_id})
         elif not scope[update.commitment_id]:
-            add(position, "commitment", f"承诺 {update.commitment_id} 不属于你所在的单位，不能填报。")
+            add(position, "commitment", gettext("承诺 %(pk)s 不属于你所在的单位，不能填报。") % {"pk": update.commitment_id})
 
     # Uploading the same ledger twice must not file every update twice.
     candidates = [update for position, update in enumerate(updates) if position not in errors]
@@ -210,7 +211,7 @@ def check_updates(*, updates, author):
     ) if candidates else set()
     for position, update in enumerate(updates):
         if position not in errors and _same_update_key(update) in existing:
-            add(position, "__all__", "与已有的进展填报完全相同，可能已经导入过；如确需重复，请修改进展说明。")
+            add(position, "__all__", gettext("与已有的进展填报完全相同，可能已经导入过；如确需重复，请修改进展说明。"))
     return errors
 
 
@@ -244,9 +245,9 @@ def revise_update(*, update, editor):
     _lock_commitments([update.commitment_id])
     current = ProgressUpdate.objects.select_for_update().filter(pk=update.pk).first()
     if current is None:
-        raise ValidationError("该进展填报已被删除，无法修改。")
+        raise ValidationError(gettext("该进展填报已被删除，无法修改。"))
     if not can_edit_update(editor, current):
-        raise PermissionDenied("已审核通过的进展只能由督查员修改；填报员只能修改本人的填报。")
+        raise PermissionDenied(gettext("已审核通过的进展只能由督查员修改；填报员只能修改本人的填报。"))
     for field in EDITABLE_FIELDS:
         setattr(current, field, getattr(update, field))
     if not is_reviewer(editor):
@@ -281,7 +282,7 @@ def reject_updates(*, updates, reviewer, reason):
     of them as its latest approved update falls back to the one before."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"review_reason": "请填写退回理由。"})
+        raise ValidationError({"review_reason": gettext("请填写退回理由。")})
     return _review(updates, reviewer, ReviewState.REJECTED, reason=reason, action=f"退回进展填报（理由：{reason}）")
 
 
@@ -329,7 +330,7 @@ def restore_update(*, update_id, reviewer):
     _require_reviewer(reviewer)
     last = ProgressUpdate.history.filter(id=update_id).order_by("-history_date", "-history_id").first()
     if last is None or last.history_type != "-":
-        raise ValidationError("没有找到可恢复的已删除进展填报。")
+        raise ValidationError(gettext("没有找到可恢复的已删除进展填报。"))
     update = last.instance
     _lock_commitments([update.commitment_id])
     update.full_clean(validate_unique=False)
@@ -345,7 +346,7 @@ def attach_evidence(*, update, files, uploader):
     file refused (content not its claimed type, too large, too many). Each is stored under a generated
     name; the user's own name is kept for display. A reporter attaches only to their own updates."""
     if not can_edit_update(uploader, update):
-        raise PermissionDenied("只能为本人尚未审核通过的进展填报上传佐证文件。")
+        raise PermissionDenied(gettext("只能为本人尚未审核通过的进展填报上传佐证文件。"))
     ProgressUpdate.objects.select_for_update().filter(pk=update.pk).first()  # one upload at a time per update
     kinds = evidence.check_files(files, already=update.evidence_files.count())
     stored = []
@@ -372,7 +373,7 @@ def attach_evidence(*, update, files, uploader):
 def accept_suggestion(*, commitment, task):
     """Link ``commitment`` to ``task`` as a suggestion staff accepted, with the score recomputed here."""
     if TaskLink.objects.filter(commitment=commitment, task=task).exists():
-        raise ValidationError({"task": "该承诺事项已关联这项重点任务。"})
+        raise ValidationError({"task": gettext("该承诺事项已关联这项重点任务。")})
     scores = {s.task.pk: s.score for s in search.suggest_tasks(
         f"{commitment.summary}\n{commitment.quote}", limit=KeyTask.objects.count(), exclude_commitment_id=commitment.pk
     )}
@@ -390,13 +391,13 @@ def close_commitment(*, commitment, reviewer, note, today=None):
     _require_reviewer(reviewer)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"close_note": "请填写销号说明。"})
+        raise ValidationError({"close_note": gettext("请填写销号说明。")})
     _lock_commitments([commitment.pk])
     current = Commitment.objects.get(pk=commitment.pk)
     if current.closed_on:
-        raise ValidationError(f"这项承诺已于 {current.closed_on:%Y-%m-%d} 销号。")
+        raise ValidationError(gettext("这项承诺已于 %(date)s 销号。") % {"date": f"{current.closed_on:%Y-%m-%d}"})
     if current.status != Status.COMPLETED:
-        raise ValidationError("只有状态为“已完成”的承诺事项才能销号。")
+        raise ValidationError(gettext("只有状态为“已完成”的承诺事项才能销号。"))
     current.closed_on = today or timezone.localdate()
     current.closed_by = reviewer
     current.close_note = note
@@ -424,7 +425,7 @@ def restore_commitment(*, commitment_id, reviewer):
     _require_reviewer(reviewer)
     last = Commitment.history.filter(id=commitment_id).order_by("-history_date", "-history_id").first()
     if last is None or last.history_type != "-":
-        raise ValidationError("没有找到可恢复的已删除承诺事项。")
+        raise ValidationError(gettext("没有找到可恢复的已删除承诺事项。"))
     commitment = last.instance
     commitment.full_clean(validate_unique=False)
     commitment._history_user = reviewer

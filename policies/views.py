@@ -19,6 +19,7 @@ from .choices import ReviewState
 from .filters import CommitmentFilter, organization_parameter
 from .models import Commitment, Conference, EvidenceFile, KeyTask, Official, Organization, Source
 from .roles import can_see_update
+from .widgets import QuickSelect
 from .selectors import (
     commitments_by_conference,
     conference_overview,
@@ -30,6 +31,9 @@ from .selectors import (
 
 # The most commitments a task page lists before linking to the filtered list.
 TASK_PAGE_ROWS = 20
+# From how many commitments under a task its page walks the source's order to find its first ones
+# (a few thousand rows at most) rather than collecting them all first.
+TASK_SCAN_FROM = 1000
 
 
 @require_safe
@@ -147,6 +151,12 @@ class CommitmentListView(FilterView):
         # people edit these URLs by hand and share them long after the data has changed.
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        # Two steps: the page's ids by the filtered, sorted query selecting nothing else, then those
+        # rows with their joins and lights. In one query the database computed every match's light
+        # and joins before sorting: 70 ms for a sort by progress at 100,000, 8 ms in two.
+        ids = list(page.object_list.values_list("pk", flat=True))
+        rows = self.get_queryset().order_by().in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -166,7 +176,10 @@ def _dress_filter_form(form, conference):
             field.widget.choices = field.choices  # the widget copied the choices when the form was built
     if conference is not None:
         form.fields["conference"].widget = forms.HiddenInput()
-    form.fields["task"].widget = forms.Select(choices=[("", gettext("全部")), *task_choices(conference)])
+    form.fields["task"].widget = QuickSelect(choices=[("", gettext("全部")), *task_choices(conference)])
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
 
 @cache_public_page(scope=lambda kwargs: f"commitment:{kwargs['pk']}")
@@ -245,11 +258,16 @@ def task_detail(request, conference_slug, code):
         raise Http404(gettext("没有这个重点任务。"))
     rollups = {row.pk: row for row in KeyTask.objects.filter(Q(pk=task.pk) | Q(parent=task)).select_related("conference").with_rollup()}
     children = sorted((row for pk, row in rollups.items() if pk != task.pk), key=lambda row: (row.order, row.pk))
-    # Bounded: the first rows in the order of the source; the list has them all, filterable.
-    commitments = (
-        Commitment.objects.under_task(task).for_listing().with_light()
-        .order_by("statement__span_start", "number", "pk")[:TASK_PAGE_ROWS]
+    # Bounded: the first rows in the order of the source; the list has them all, filterable. Their ids
+    # first, as on the list: in one query every commitment under the task got its light before the sort.
+    # A task with many commitments finds its first ones soonest by walking the source's order.
+    many = rollups[task.pk].n_commitments > TASK_SCAN_FROM
+    ids = list(
+        Commitment.objects.under_task(task, scan=many).order_by("statement__span_start", "number", "pk")
+        .values_list("pk", flat=True)[:TASK_PAGE_ROWS]
     )
+    rows = Commitment.objects.for_listing().with_light().in_bulk(ids)
+    commitments = [rows[pk] for pk in ids if pk in rows]
     return render(
         request,
         "policies/task_detail.html",

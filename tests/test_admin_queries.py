@@ -80,18 +80,20 @@ class AdminQueryCountTests(TestCase):
         self.assert_fixed(self.reviewer, "/admin/policies/commitment/?q=测试承诺", 9)
 
     # The commitment page's own queries: 1 commitment, 2 its updates, 3 its links, then the suggested
-    # tasks (8 more): 4 the task ids already linked, 5-7 the fingerprint of what the suggestion model
-    # is fitted on (curated links, key tasks, search documents), 8-10 refitting it (tasks, documents,
-    # curated links: grow() writes, which forgets the fitted model, so every fetch here pays the
-    # refit; with the model cached these three are skipped), 11 the suggested tasks with their
-    # parents; then 12 the content type for the history link and 13-17 the provenance shown
-    # read-only (statement, official, organization, source, and its conference, which its URL names).
+    # tasks (11 more): 4 the task ids already linked, 5-7 the fingerprint of what the suggestion model
+    # is fitted on (curated links, key tasks, search documents), 8-11 refitting it (tasks, curated
+    # links, the documents read twice, in chunks: IDF, then the task centroids; grow() writes, which
+    # forgets the fitted model, so every fetch here pays the refit; with the model cached these four
+    # are skipped), 12-13 the commitment's own document and curated links (its words leave the
+    # profiles of its tasks), 14 the suggested tasks with their parents; then 15 the content type for
+    # the history link and 16-20 the provenance shown read-only (statement, official, organization,
+    # source, and its conference, which its URL names).
     def test_commitment_page_with_its_updates_and_links(self):
         # +2 since the milestone and reminder inlines: their rows.
-        self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/change/", 23)
+        self.assert_fixed(self.reviewer, f"/admin/policies/commitment/{self.commitment.pk}/change/", 26)
 
     def test_commitment_page_for_a_reporter(self):
-        # A reporter is shown no suggestions (they can act on none), so the eight suggestion queries go.
+        # A reporter is shown no suggestions (they can act on none), so the eleven suggestion queries go.
         # The milestone and reminder inlines add their rows (2).
         self.assert_fixed(self.reporter, f"/admin/policies/commitment/{self.commitment.pk}/change/", 16)
 

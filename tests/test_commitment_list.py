@@ -1,6 +1,7 @@
 """The commitment list: the API's FilterSet on a page, shareable URLs, sorting, paging and bad input."""
 
 import datetime
+import re
 
 from django.test import TestCase, override_settings
 
@@ -8,7 +9,7 @@ from policies.models import Commitment, KeyTask, Official, Organization
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import load_conference, make_update
+from .factories import load_conference, make_organization, make_update
 
 
 def shown_ids(response):
@@ -168,15 +169,45 @@ class CommitmentListQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 count, 2 page of commitments, 3 conference choices, 4-7 organization, district, department
-        # and official choices, 8 task choices
-        with self.assertNumQueries(8):
+        # 1 count, 2 the page's ids, 3 those rows with their joins and lights, 4 conference choices,
+        # 5-8 organization, district, department and official choices, 9 task choices
+        with self.assertNumQueries(9):
             self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
         grow(organizations=10, per_organization=6)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
         self.assertEqual(len(response.context["commitments"]), 20)
         # a chosen organization costs one look-up to validate it
         district = Organization.objects.filter(kind="district").first()
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get("/commitments/", {"district": district.pk})
+
+
+class FilterMenuMarkupTests(TestCase):
+    """The list's menus are written by policies.widgets.QuickSelect: the markup Django's own Select
+    writes, option for option, with the chosen one selected and names escaped."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        cls.district = make_organization(name="<b>演示</b>区", kind="district")
+
+    def options(self, html):
+        return re.findall(r"<option[^>]*>[^<]*</option>", html)
+
+    def test_menus_match_djangos_select_and_show_the_choice(self):
+        from django import forms
+
+        from policies.widgets import QuickSelect
+
+        response = self.client.get("/commitments/", {"district": self.district.pk, "status": "behind"})
+        form = response.context["filter"].form
+        for name in ("district", "status", "task", "official", "conference"):
+            with self.subTest(name=name):
+                field = form[name]
+                self.assertIsInstance(field.field.widget, QuickSelect)
+                plain = forms.Select(choices=field.field.widget.choices)
+                self.assertEqual(self.options(str(field)), self.options(plain.render(name, field.value())))
+        self.assertContains(response, f'<option value="{self.district.pk}" selected>&lt;b&gt;演示&lt;/b&gt;区</option>', html=True)
+        self.assertContains(response, '<option value="behind" selected>', html=False)
+        self.assertNotContains(response, "<b>演示</b>")

@@ -296,8 +296,9 @@ class ConferencePagesQueryCountTests(TestCase):
             "/conferences/2021-12-28/": 9,
             # conferences, their totals grouped by conference
             "/conferences/": 2,
-            # conference, count, page, conference/organization/district/department/official/task menus
-            "/conferences/2021-12-28/commitments/?task=T1": 10,
+            # conference, count, the page's ids, those rows, conference/organization/district/department/
+            # official/task menus
+            "/conferences/2021-12-28/commitments/?task=T1": 11,
             # source with its conference, the quotes to highlight
             self.first.source.get_absolute_url(): 2,
         }

@@ -36,6 +36,13 @@ class InterfaceLanguageTests(TestCase):
         self.assertIn(self.commitment.summary, html)  # the data as quoted
         self.assertIn('value="zh-hans" lang="zh-CN">中文</button>', html)
 
+    def test_pages_say_they_vary_by_the_language_cookie_and_header(self):
+        # A cache between the site and the reader must not serve one reader's language to another.
+        english = self.client.get("/commitments/", headers={"cookie": f"{settings.LANGUAGE_COOKIE_NAME}=en"})
+        self.assertIn('<html lang="en">', english.content.decode())
+        vary = {value.strip().lower() for value in english["Vary"].split(",")}
+        self.assertLessEqual({"cookie", "accept-language"}, vary)
+
     def test_a_chinese_browser_gets_chinese(self):
         html = self.client.get("/commitments/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"}).content.decode()
         self.assertIn(">全部承诺</a>", html)
@@ -82,17 +89,19 @@ class CatalogueTests(SimpleTestCase):
                 msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
                 msgstr = "".join(re.findall(r'"(.*)"', match.group(2)))
                 if msgid:
-                    yield msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')
+                    context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+                    yield context and context.group(1), msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')
 
     def test_every_message_is_translated_and_the_compiled_catalogue_is_current(self):
         entries = list(self.entries())
         self.assertGreater(len(entries), 40)
         with translation.override("en"):
-            for msgid, msgstr in entries:
-                with self.subTest(msgid=msgid):
+            for context, msgid, msgstr in entries:
+                with self.subTest(msgid=msgid, context=context):
                     self.assertTrue(msgstr)
                     # The committed .mo says the same as the .po: `manage.py compilemessages -l en` after an edit.
-                    self.assertEqual(translation.gettext(msgid), msgstr)
+                    found = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                    self.assertEqual(found, msgstr)
 
     def test_every_status_light_and_kind_has_an_english_label(self):
         with translation.override("en"):

@@ -41,17 +41,27 @@ EXPECTED = {
     # key tasks with their sub-items, in one query each
     "api_tasks": 2,
     # the conference, the task menu, count, the filter menus (organizations, districts and counties,
-    # departments, officials), page of commitments (organizations and officials joined)
-    "list": 8,
-    # the same, the search joined into the count and the page
-    "list_searched": 8,
+    # departments, officials), the page's ids, those rows (organizations and officials joined)
+    "list": 9,
+    # the same, the search joined into the count and the page's ids
+    "list_searched": 9,
     # task with parent, source and conference, it and its sub-items, their roll-ups (one grouped query),
-    # stored keywords, the first commitments
-    "task": 5,
+    # stored keywords, the first commitments' ids, those rows
+    "task": 6,
     # organization, totals per conference, those conferences, the first rows of each, stored keywords, officials
     "organization": 6,
     # official with organization, totals per conference, those conferences, the first rows of each, statements
     "official": 5,
+    # the conferences, their totals (one grouped query)
+    "conferences": 2,
+    # the list's, with the task looked up by the filter
+    "list_by_task_and_status": 10,
+    # the list's, sorted by progress: the same
+    "list_sorted": 9,
+    # the organization looked up by the filter, the rows (streamed, with their linked tasks)
+    "export": 3,
+    # the latest approved updates with their commitments
+    "feed": 1,
 }
 # The most rows any public page lists, at any size.
 PAGE_ROWS_MAX = 100
@@ -111,6 +121,26 @@ class QueryCountMixin:
     def test_official_page(self):
         official = self.commitment.statement.official
         self.assert_page_queries("official", official.get_absolute_url(), contains=official.name)
+
+    def test_conferences(self):
+        self.assert_page_queries("conferences", "/conferences/", contains="全部会议")
+
+    def test_list_by_task_and_status(self):
+        commitment = Commitment.objects.get(pk=self.commitment.pk)
+        url = f"/commitments/?task={commitment.tasks.first().code}&status={commitment.status}"
+        self.assert_page_queries("list_by_task_and_status", url, contains=commitment.summary)
+
+    def test_list_sorted_by_progress(self):
+        self.assert_page_queries("list_sorted", "/commitments/?sort=-progress", contains="全部承诺")
+
+    def test_export(self):
+        with self.assertNumQueries(EXPECTED["export"]):
+            response = self.client.get(f"/commitments/export/?format=csv&organization={self.commitment.organization_id}")
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        self.assertIn("加大就业失业监测", body.decode("utf-8-sig"))
+
+    def test_feed(self):
+        self.assert_page_queries("feed", "/feeds/updates/", contains="<entry>")
 
     def test_api_list_by_organization(self):
         url = f"/api/commitments/?organization={self.commitment.organization_id}"
@@ -186,6 +216,16 @@ class PageSizeBoundTests(TestCase):
         for url in ("/", "/commitments/", f"/commitments/?department={self.organization.pk}", "/commitments/?q=原文"):
             with self.subTest(url=url):
                 self.assertLessEqual(len(self.commitment_links(url)), PAGE_ROWS_MAX)
+
+    def test_task_organization_and_official_pages_show_the_first_rows_and_link_to_the_rest(self):
+        from policies.selectors import ROWS_PER_CONFERENCE
+        from policies.views import TASK_PAGE_ROWS
+
+        for url, rows in ((self.task.get_absolute_url(), TASK_PAGE_ROWS),
+                          (self.organization.get_absolute_url(), ROWS_PER_CONFERENCE),
+                          (self.official.get_absolute_url(), ROWS_PER_CONFERENCE)):
+            with self.subTest(url=url):
+                self.assertEqual(len(self.commitment_links(url)), rows)
 
     def test_api_pages_are_bounded_whatever_page_size_asks(self):
         response = self.client.get("/api/commitments/?page_size=100000", headers={"accept": "application/json"})

@@ -141,3 +141,28 @@ class KeywordFilteringTests(TestCase):
             TaskLink.objects.create(commitment=commitment, task=task)
             invalidation.tasks_changed()  # what the admin's link save calls
         self.assertIn("数字经济", [word for word, _ in search.keywords_for_task(task)])
+
+
+
+class LeaveOneOutTests(TestCase):
+    """A saved commitment's own curated links must not vouch for it: its words come out of the
+    profiles of its tasks, and every task scores as if those links were not there."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def setUp(self):
+        search.forget_fitted()
+
+    def scores(self, text, **kwargs):
+        return {s.task.code: s.score for s in search.suggest_tasks(text, limit=100, **kwargs)}
+
+    def test_a_commitment_left_out_scores_as_without_its_links(self):
+        commitment = Commitment.objects.filter(links__origin=LinkOrigin.CURATED).order_by("pk").first()
+        text = f"{commitment.summary}\n{commitment.quote}"
+        left_out = self.scores(text, exclude_commitment_id=commitment.pk)
+        self.assertNotEqual(left_out, self.scores(text))
+        TaskLink.objects.filter(commitment=commitment, origin=LinkOrigin.CURATED).delete()
+        search.forget_fitted()
+        self.assertEqual(left_out, self.scores(text))

@@ -1,7 +1,7 @@
 """A key task's page: its passage, its sub-items and the roll-up of the commitments under it."""
 
 import datetime
-
+from unittest import mock
 from urllib.parse import quote
 
 from django.test import TestCase, override_settings
@@ -64,12 +64,13 @@ class TaskPageTests(TestCase):
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_commitments(self):
         # 1 task with parent/source/conference, 2 it and its sub-items, 3 their roll-ups in one grouped
-        # query, 4 its stored keywords (weighted when the index was written), 5 the first commitments.
+        # query, 4 its stored keywords (weighted when the index was written), 5 the first commitments'
+        # ids, 6 those rows with their lights.
         for grown in (False, True):
             if grown:
                 grow(organizations=10, per_organization=6)
             search.forget_fitted()
-            with self.assertNumQueries(5):
+            with self.assertNumQueries(6):
                 response = self.client.get(self.t2.get_absolute_url())
             self.assertTrue(response.context["keywords"])
         # Bounded: the first rows, and a link to the conference's list filtered to the task for the rest.
@@ -78,6 +79,10 @@ class TaskPageTests(TestCase):
         self.assertEqual(len(response.context["commitments"]), TASK_PAGE_ROWS)
         self.assertContains(response, f'在列表中查看全部 {under} 项')
         self.assertContains(response, f'href="/conferences/{self.t2.conference.slug}/commitments/?task=T2"')
+        # A task with many commitments finds its first ones by walking the source's order: the same rows.
+        with mock.patch("policies.views.TASK_SCAN_FROM", 0):
+            walked = self.client.get(self.t2.get_absolute_url())
+        self.assertEqual([c.pk for c in walked.context["commitments"]], [c.pk for c in response.context["commitments"]])
 
     def test_shows_the_top_keywords_of_the_commitments_under_it(self):
         response = self.client.get(self.t2.get_absolute_url())

@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from policies import views
 from policies.workbench import views as workbench_views
 
-admin.site.site_header = "经济工作承诺跟踪 · 管理后台"
-admin.site.site_title = "承诺跟踪管理"
-admin.site.index_title = "数据管理"
+admin.site.site_header = _("经济工作承诺跟踪 · 管理后台")
+admin.site.site_title = _("承诺跟踪管理")
+admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -4,11 +4,75 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-EMPTY = "（空）"
+EMPTY = _("（空）")
+
+
+class TranslatedChoicesFieldListFilter(admin.ChoicesFieldListFilter):
+    """A list filter on a field with choices, its labels in the interface's language.
+
+    The vocabulary's labels are stored Chinese (``policies.choices``: the ledger and exports read them
+    back), so Django shows them as they are; this translates them where they are shown.
+    """
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            yield {**choice, "display": gettext(str(choice["display"]))}
+
+
+admin.FieldListFilter.register(lambda field: bool(field.choices), TranslatedChoicesFieldListFilter, take_priority=True)
+
+
+def translated_title(label):
+    """A FilterSet label as an admin filter's title, in the language of the page it is shown on."""
+    return lazy(lambda: gettext(str(label)), str)()
+
+
+def translated_lookups(choices):
+    """A SimpleListFilter's (value, label) pairs with their labels translated."""
+    return [(value, gettext(str(label))) for value, label in choices]
+
+
+def _choice_column(field):
+    def column(obj):
+        return gettext(getattr(obj, f"get_{field.name}_display")())
+
+    column.__name__ = field.name  # the cells keep their CSS class, field-<name>
+    return admin.display(description=field.verbose_name, ordering=field.name)(column)
+
+
+def choice_label(model, name):
+    """A read-only field showing ``model.name``'s choice label in the interface's language (Django's own
+    read-only display shows the stored Chinese label): list ``<name>_label = choice_label(...)``'s name
+    in ``fields``/``readonly_fields`` instead of ``name``."""
+    field = model._meta.get_field(name)
+
+    def label(self, obj):
+        return gettext(getattr(obj, f"get_{name}_display")())
+
+    return admin.display(description=field.verbose_name, ordering=name)(label)
+
+
+class TranslatedChoicesMixin:
+    """Choice labels in the interface's language in the list's columns and the forms' selects (see
+    TranslatedChoicesFieldListFilter); read-only fields name a display method of their own instead."""
+
+    def get_list_display(self, request):
+        fields = {field.name: field for field in self.model._meta.get_fields() if getattr(field, "choices", None)}
+        return tuple(
+            _choice_column(fields[name]) if isinstance(name, str) and name in fields else name
+            for name in super().get_list_display(request)
+        )
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_choice_field(db_field, request, **kwargs)
+        formfield.choices = [(value, _(label)) for value, label in formfield.choices]
+        return formfield
 
 
 class NotFoundOutsideScopeMixin:
@@ -18,7 +82,7 @@ class NotFoundOutsideScopeMixin:
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            raise Http404("没有找到该记录，或你无权查看。")
+            raise Http404(_("没有找到该记录，或你无权查看。"))
         return obj
 
 
@@ -29,17 +93,17 @@ class ReadableChanges(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if isinstance(value, DeletedObject):
-            return EMPTY if value.pk is None else f"已删除的{value.model._meta.verbose_name}（编号 {value.pk}）"
+            return EMPTY if value.pk is None else _("已删除的%(model)s（编号 %(pk)s）") % {"model": value.model._meta.verbose_name, "pk": value.pk}
         if value is None or value == "":
             return EMPTY
         if field.choices:
-            return dict(field.flatchoices).get(value, value)
+            return gettext(str(dict(field.flatchoices).get(value, value)))
         if isinstance(value, datetime.datetime):
             return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
         if isinstance(value, datetime.date):
             return f"{value:%Y-%m-%d}"
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return _("是") if value else _("否")
         if hasattr(value, "get_username"):
             return value.get_full_name() or value.get_username()
         return super().prepare_delta_change_value(change, value)

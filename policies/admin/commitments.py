@@ -9,9 +9,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext
 
 from .. import invalidation, ledger, search, services, summaries
-from ..choices import LIGHT_COLOURS, Light, ReviewState
+from ..choices import LIGHT_COLOURS, Light, ReviewState, Status
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
 from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
 from ..selectors import task_choices
@@ -22,7 +23,14 @@ from ..roles import (
     reporter_organization_id,
     visible_commitments,
 )
-from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, ReadOnlyInline
+from .base import (
+    DerivedDataAdminMixin,
+    HistoryAdmin,
+    NotFoundOutsideScopeMixin,
+    ReadOnlyInline,
+    TranslatedChoicesMixin,
+    choice_label,
+)
 from .list_filters import ConferenceListFilter, KeyTaskListFilter, LightListFilter, OrganizationKindListFilter
 from .passage_forms import CommitmentAdminForm
 
@@ -31,8 +39,8 @@ SUGGESTION_LIMIT = 5
 
 class AcceptSuggestionForm(forms.Form):
     task = forms.ModelChoiceField(queryset=KeyTask.objects.all(), error_messages={
-        "required": "没有选择要采纳的重点任务。",
-        "invalid_choice": "没有这项重点任务，可能已被删除。",
+        "required": _("没有选择要采纳的重点任务。"),
+        "invalid_choice": _("没有这项重点任务，可能已被删除。"),
     })
 
 
@@ -40,10 +48,11 @@ class TaskLinkInline(admin.TabularInline):
     """Existing links, shown read-only so the page costs the same at any number of links."""
 
     model = TaskLink
-    fields = ("task", "origin", "score")
+    fields = ("task", "origin_label", "score")
     readonly_fields = fields
+    origin_label = choice_label(TaskLink, "origin")
     extra = 0
-    verbose_name_plural = "已关联的重点任务"
+    verbose_name_plural = _("已关联的重点任务")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("task", "commitment")  # the row caption is str(link)
@@ -52,12 +61,12 @@ class TaskLinkInline(admin.TabularInline):
         return False
 
 
-class TaskLinkAddInline(admin.TabularInline):
+class TaskLinkAddInline(TranslatedChoicesMixin, admin.TabularInline):
     model = TaskLink
     fields = ("task", "origin")
     autocomplete_fields = ("task",)
     extra = 1
-    verbose_name_plural = "新增关联的重点任务"
+    verbose_name_plural = _("新增关联的重点任务")
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -73,12 +82,14 @@ class ProgressUpdateInline(ReadOnlyInline):
     """The commitment's updates, newest first, read-only: they are written and reviewed on their own pages."""
 
     model = ProgressUpdate
-    fields = ("reported_on", "status", "percent", "note", "review_state", "review_reason", "author")
+    fields = ("reported_on", "status_label", "percent", "note", "review_state_label", "review_reason", "author")
     readonly_fields = fields
+    status_label = choice_label(ProgressUpdate, "status")
+    review_state_label = choice_label(ProgressUpdate, "review_state")
     ordering = ("-reported_on", "-id")
     extra = 0
     show_change_link = True
-    verbose_name_plural = "进展填报（最新在前）"
+    verbose_name_plural = _("进展填报（最新在前）")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "commitment")  # the row caption is str(update)
@@ -90,24 +101,25 @@ class MilestoneInline(admin.TabularInline):
     model = Milestone
     fields = ("due_on", "title", "target_percent")
     extra = 0
-    verbose_name_plural = "阶段节点（按时限排列；下一个未达成的节点决定预警灯）"
+    verbose_name_plural = _("阶段节点（按时限排列；下一个未达成的节点决定预警灯）")
 
 
 class ReminderInline(ReadOnlyInline):
     """The reminders sent about this commitment (催办), newest first; written only by policies.reminders."""
 
     model = Reminder
-    fields = ("sent_at", "kind", "recipient", "sent_by", "subject")
+    fields = ("sent_at", "kind_label", "recipient", "sent_by", "subject")
     readonly_fields = fields
+    kind_label = choice_label(Reminder, "kind")
     extra = 0
-    verbose_name_plural = "催办记录（最新在前）"
+    verbose_name_plural = _("催办记录（最新在前）")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recipient", "sent_by").order_by("-sent_at", "-id")
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
+class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")
@@ -120,36 +132,37 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
     show_full_result_count = False  # a second COUNT(*) over every commitment beside each filtered count
     inlines = (TaskLinkInline, TaskLinkAddInline, MilestoneInline, ProgressUpdateInline, ReminderInline)
     form = CommitmentAdminForm
-    derived_fields = ("status", "percent", "last_update_on", "light_badge")
+    derived_fields = ("status_label", "percent", "last_update_on", "light_badge")
+    status_label = choice_label(Commitment, "status")
     close_out_fields = ("closed_on", "closed_by", "close_note")
     provenance_fields = ("statement", "organization", "number", "quote", "span_start", "span_end")
     fieldsets = (
-        ("原文出处", {"fields": ("statement", "organization", "number", "quote", "occurrence", "span_start",
+        (_("原文出处"), {"fields": ("statement", "organization", "number", "quote", "occurrence", "span_start",
                              "span_end", "passage_link")}),
-        ("承诺内容", {"fields": ("summary", "due_date", "due_basis")}),
-        ("当前进展（由最近一次审核通过的进展填报自动计算，不能手工修改）", {"fields": derived_fields}),
-        ("销号（由督查员在工作台办理）", {"fields": close_out_fields}),
+        (_("承诺内容"), {"fields": ("summary", "due_date", "due_basis")}),
+        (_("当前进展（由最近一次审核通过的进展填报自动计算，不能手工修改）"), {"fields": derived_fields}),
+        (_("销号（由督查员在工作台办理）"), {"fields": close_out_fields}),
     )
     change_form_template = "admin/policies/commitment/change_form.html"
     change_list_template = "admin/policies/commitment/change_list.html"
 
-    @admin.display(description="领导干部", ordering="statement__official__name")
+    @admin.display(description=_("领导干部"), ordering="statement__official__name")
     def official_name(self, obj):
         return obj.statement.official.name
 
-    @admin.display(description="预警灯", ordering="light")
+    @admin.display(description=_("预警灯"), ordering="light")
     def light_badge(self, obj):
         light = getattr(obj, "light", None)
         if light is None:
             return "—"
-        return format_html('<span style="color:{}">●</span> {}', LIGHT_COLOURS[light], Light(light).label)
+        return format_html('<span style="color:{}">●</span> {}', LIGHT_COLOURS[light], gettext(Light(light).label))
 
-    @admin.display(description="在原文中的位置")
+    @admin.display(description=_("在原文中的位置"))
     def passage_link(self, obj):
         if not obj or not obj.pk:
             return "—"
         source = obj.statement.source
-        return format_html('<a href="{}#c{}" target="_blank">{}，第 {}–{} 字</a>',
+        return format_html(_('<a href="{}#c{}" target="_blank">{}，第 {}–{} 字</a>'),
                            source.get_absolute_url(), obj.pk, source, obj.span_start, obj.span_end)
 
     def get_queryset(self, request):
@@ -244,20 +257,20 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
         back = reverse("admin:policies_commitment_change", args=[commitment.pk])
         form = AcceptSuggestionForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, f"未采纳：{'；'.join(form.errors['task'])}", messages.ERROR)
+            self.message_user(request, _("未采纳：%(errors)s") % {"errors": _("；").join(form.errors["task"])}, messages.ERROR)
             return HttpResponseRedirect(back)
         task = form.cleaned_data["task"]
         try:
             link = services.accept_suggestion(commitment=commitment, task=task)
         except ValidationError as error:
-            self.message_user(request, f"未采纳：{'；'.join(error.messages)}", messages.ERROR)
+            self.message_user(request, _("未采纳：%(errors)s") % {"errors": _("；").join(error.messages)}, messages.ERROR)
             return HttpResponseRedirect(back)
         # simple-history records the link with its author (HistoryRequestMiddleware); the admin's
         # own log says on the commitment that a suggestion was accepted.
-        self.log_change(request, commitment, [{"added": {"name": "采纳系统建议的任务关联", "object": str(link)}}])
+        self.log_change(request, commitment, [{"added": {"name": gettext_noop("采纳系统建议的任务关联"), "object": str(link)}}])
         self.message_user(
             request,
-            f"已采纳建议：关联重点任务 {task.code} {task.title}（相似度 {link.score:.2f}）。",
+            _("已采纳建议：关联重点任务 %(code)s %(title)s（相似度 %(score).2f）。") % {"code": task.code, "title": task.title, "score": link.score},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(back)
@@ -283,7 +296,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "承诺台账：下载与上传",
+            "title": _("承诺台账：下载与上传"),
             "filter_form": self._ledger_filter_form(request),
             "can_upload": can_upload,
             "errors": errors,
@@ -291,12 +304,13 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
             "header": ledger.HEADER,
             "progress_columns": ledger.PROGRESS_COLUMNS,
             "statuses": ledger.STATUS_LABELS,
+            "completed": Status.COMPLETED.label,  # as it is written in the sheet, whatever the interface's language
         }
         return TemplateResponse(request, "admin/policies/commitment/ledger.html", context, status=status)
 
     def _ledger_filter_form(self, request):
         form = CommitmentFilter(request.GET or None, queryset=Commitment.objects.none()).form
-        form.fields["task"].widget = forms.Select(choices=[("", "全部"), *task_choices()])
+        form.fields["task"].widget = forms.Select(choices=[("", _("全部")), *task_choices()])
         organization_id = reporter_organization_id(request.user)
         if organization_id or not is_reviewer(request.user):
             # A reporter's ledger is their organization's anyway; offering the others would only mislead.
@@ -314,14 +328,15 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
             raise PermissionDenied
         upload = request.FILES.get("file")
         if upload is None:
-            return self._render_ledger(request, [ledger.RowError(0, "", "请选择要上传的台账文件。")], 400, upload=True)
+            return self._render_ledger(request, [ledger.RowError(0, "", _("请选择要上传的台账文件。"))], 400, upload=True)
         if upload.size > ledger.MAX_BYTES:
-            return self._render_ledger(request, [ledger.RowError(0, "", "文件超过 5 MB，请拆分后上传。")], 400, upload=True)
+            return self._render_ledger(request, [ledger.RowError(0, "", _("文件超过 5 MB，请拆分后上传。"))], 400, upload=True)
         try:
             created = ledger.import_ledger(data=upload.read(), filename=upload.name, user=request.user)
         except ledger.LedgerError as error:
             return self._render_ledger(request, error.errors, 400, upload=True)
-        self.message_user(request, f"已导入 {len(created)} 条进展填报，等待督查员审核。", messages.SUCCESS)
+        self.message_user(request, ngettext("已导入 %(count)d 条进展填报，等待督查员审核。", "已导入 %(count)d 条进展填报，等待督查员审核。", len(created))
+            % {"count": len(created)}, messages.SUCCESS)
         submitted = f"?review_state__exact={ReviewState.SUBMITTED}"
         return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist") + submitted)
 
@@ -331,7 +346,7 @@ class CommitmentAdmin(NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryA
         params = request.GET.copy()
         file_format = params.pop("format", ["xlsx"])[-1]
         if file_format not in ("xlsx", "csv"):
-            return self._render_ledger(request, [ledger.RowError(0, "格式", "只能下载 xlsx 或 csv。")], status=400)
+            return self._render_ledger(request, [ledger.RowError(0, _("格式"), _("只能下载 xlsx 或 csv。"))], status=400)
         try:
             commitments = ledger.commitments_for_ledger(request.user, {k: v for k, v in params.items() if v})
         except ledger.LedgerError as error:

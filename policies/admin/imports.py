@@ -17,6 +17,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from ..ids import parse_id
 
@@ -30,30 +31,30 @@ _CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 class ImportForm(forms.Form):
-    text = forms.CharField(label="粘贴报道原文", required=False, strip=False,
+    text = forms.CharField(label=_("粘贴报道原文"), required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 16, "cols": 100}))
-    file = forms.FileField(label="或上传文本文件", required=False,
-                           help_text="纯文本（.txt），UTF-8 或 GBK/GB18030 编码，不超过 5 MB。")
-    conference_date = forms.DateField(label="会议日期", required=False,
-                                      help_text="YYYY-MM-DD；报道写明年份时可不填。")
-    conference_name = forms.CharField(label="会议名称", required=False, max_length=200,
-                                      help_text="留空则从报道中识别，如“全市经济工作会议”。")
-    publisher = forms.CharField(label="刊发媒体", required=False, max_length=100)
-    published_on = forms.DateField(label="刊发日期", required=False)
+    file = forms.FileField(label=_("或上传文本文件"), required=False,
+                           help_text=_("纯文本（.txt），UTF-8 或 GBK/GB18030 编码，不超过 5 MB。"))
+    conference_date = forms.DateField(label=_("会议日期"), required=False,
+                                      help_text=_("YYYY-MM-DD；报道写明年份时可不填。"))
+    conference_name = forms.CharField(label=_("会议名称"), required=False, max_length=200,
+                                      help_text=_("留空则从报道中识别，如“全市经济工作会议”。"))
+    publisher = forms.CharField(label=_("刊发媒体"), required=False, max_length=100)
+    published_on = forms.DateField(label=_("刊发日期"), required=False)
 
     def clean(self):
         cleaned = super().clean()
         text, upload = cleaned.get("text") or "", cleaned.get("file")
         if text.strip() and upload:
-            raise ValidationError("请只粘贴原文或只上传文件，不要同时提供。")
+            raise ValidationError(_("请只粘贴原文或只上传文件，不要同时提供。"))
         if upload is not None:
             if upload.size > MAX_BYTES:
-                raise ValidationError(f"文件过大：{upload.size / 1024 / 1024:.1f} MB，上限为 5 MB。")
+                raise ValidationError(_("文件过大：%(size).1f MB，上限为 5 MB。") % {"size": upload.size / 1024 / 1024})
             cleaned["data"] = upload.read()
         elif text.strip():
             cleaned["data"] = text
         else:
-            raise ValidationError("请粘贴报道原文或上传文本文件。")
+            raise ValidationError(_("请粘贴报道原文或上传文本文件。"))
         return cleaned
 
 
@@ -83,7 +84,7 @@ class DraftCommitmentForm(forms.ModelForm):
     """A commitment of a draft statement. The quote must be words of the statement, found where they
     are (the span follows the quote); key tasks are codes among the conference's."""
 
-    task_codes = forms.CharField(label="重点任务编号", required=False, help_text="如 T1.1、T2，用顿号或逗号分隔。",
+    task_codes = forms.CharField(label=_("重点任务编号"), required=False, help_text=_("如 T1.1、T2，用顿号或逗号分隔。"),
                                  widget=forms.TextInput(attrs={"size": 12}))
 
     class Meta:
@@ -113,13 +114,13 @@ class DraftCommitmentForm(forms.ModelForm):
         codes = [code for code in _CODE_SEPARATORS.split(self.cleaned_data["task_codes"].strip()) if code]
         unknown = [code for code in codes if code not in self.known_codes]
         if unknown:
-            raise ValidationError(f"没有编号为 {'、'.join(unknown)} 的重点任务。")
+            raise ValidationError(_("没有编号为 %(codes)s 的重点任务。") % {"codes": _("、").join(unknown)})
         return list(dict.fromkeys(codes))
 
     def clean(self):
         cleaned = super().clean()
         if "due_date" in self.changed_data and "due_basis" not in self.changed_data and cleaned.get("due_date"):
-            self.add_error("due_basis", "修改了完成时限，请同时写明时限依据。")
+            self.add_error("due_basis", _("修改了完成时限，请同时写明时限依据。"))
         return cleaned
 
     def save(self, commit=True):
@@ -132,7 +133,7 @@ class BaseDraftCommitmentFormSet(BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "不是承诺"
+            form.fields["DELETE"].label = _("不是承诺")
 
 
 DraftCommitmentFormSet = modelformset_factory(
@@ -155,11 +156,11 @@ class ImportedReportAdmin(admin.ModelAdmin):
     list_select_related = ("imported_by",)
     search_fields = ("conference_name", "conference_city", "publisher")
 
-    @admin.display(description="待审核表态", ordering="draft_count")
+    @admin.display(description=_("待审核表态"), ordering="draft_count")
     def drafts(self, obj):
         return obj.draft_count
 
-    @admin.display(description="已采纳表态", ordering="accepted_count")
+    @admin.display(description=_("已采纳表态"), ordering="accepted_count")
     def accepted(self, obj):
         return obj.accepted_count
 
@@ -202,7 +203,7 @@ class ImportedReportAdmin(admin.ModelAdmin):
                 valid = form.is_valid()
             except RequestDataTooBig:
                 form, valid = ImportForm(), False
-                form.add_error(None, "粘贴的文字过多：请保存为文本文件后上传（不超过 5 MB）。")
+                form.add_error(None, _("粘贴的文字过多：请保存为文本文件后上传（不超过 5 MB）。"))
             if valid:
                 try:
                     result = importing.import_report(
@@ -220,7 +221,7 @@ class ImportedReportAdmin(admin.ModelAdmin):
                     self.message_user(request, result.message, level)
                     return HttpResponseRedirect(reverse("admin:policies_importedreport_change",
                                                         args=[result.report.pk]))
-        context = self._context(request, "导入会议报道", form=form, max_mb=MAX_BYTES // (1024 * 1024))
+        context = self._context(request, _("导入会议报道"), form=form, max_mb=MAX_BYTES // (1024 * 1024))
         return TemplateResponse(request, "admin/policies/importedreport/import.html", context)
 
     # ---- reviewing ---------------------------------------------------------------------------------
@@ -257,15 +258,15 @@ class ImportedReportAdmin(admin.ModelAdmin):
                     return self._act(request, report, "accept", [request.POST["_accept"]])
                 if "_accept_all" in request.POST:
                     return self._act(request, report, "accept", [b["draft"].pk for b in blocks])
-                self.message_user(request, "已保存修改（仍是草稿，未公开）。", messages.SUCCESS)
+                self.message_user(request, _("已保存修改（仍是草稿，未公开）。"), messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
-            self.message_user(request, "有错误，未保存：请按提示修改。", messages.ERROR)
+            self.message_user(request, _("有错误，未保存：请按提示修改。"), messages.ERROR)
         others = report.statements.exclude(state=DraftState.DRAFT).select_related("statement")
         accepted_commitments = Commitment.objects.filter(
             statement__in=[d.statement_id for d in others if d.statement_id]
         ).select_related("statement")
         context = self._context(
-            request, f"审核导入的报道：{report}", report=report, original=report, report_form=report_form,
+            request, _("审核导入的报道：%(report)s") % {"report": report}, report=report, original=report, report_form=report_form,
             blocks=blocks, others=others, accepted_commitments=accepted_commitments,
             tasks=report.tasks.select_related("task"), known_codes=sorted(known_codes), DraftState=DraftState,
             has_delete_permission=self.has_delete_permission(request, report),
@@ -277,15 +278,15 @@ class ImportedReportAdmin(admin.ModelAdmin):
         try:
             if action == "accept":
                 statements, notes = importing.accept_statements(drafts=drafts, reviewer=request.user)
-                names = "、".join(s.official.name for s in statements)
-                self.message_user(request, f"已采纳 {names} 的表态，已在公开页面显示。", messages.SUCCESS)
+                names = _("、").join(s.official.name for s in statements)
+                self.message_user(request, _("已采纳 %(names)s 的表态，已在公开页面显示。") % {"names": names}, messages.SUCCESS)
                 for note in notes:
                     self.message_user(request, note, messages.WARNING)
             else:
                 discarded = importing.discard_statements(drafts=drafts, reviewer=request.user)
-                names = "、".join(d.official_name for d in discarded)
-                self.message_user(request, f"已放弃 {names} 的表态草稿，不会公开。", messages.WARNING)
+                names = _("、").join(d.official_name for d in discarded)
+                self.message_user(request, _("已放弃 %(names)s 的表态草稿，不会公开。") % {"names": names}, messages.WARNING)
         except ValidationError as error:
-            refused = "未采纳" if action == "accept" else "未放弃"
-            self.message_user(request, f"{refused}，没有写入任何数据：" + "；".join(error.messages), messages.ERROR)
+            refused = _("未采纳，没有写入任何数据：%(errors)s") if action == "accept" else _("未放弃，没有写入任何数据：%(errors)s")
+            self.message_user(request, refused % {"errors": _("；").join(error.messages)}, messages.ERROR)
         return HttpResponseRedirect(reverse("admin:policies_importedreport_change", args=[report.pk]))

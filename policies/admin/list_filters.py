@@ -6,6 +6,7 @@ from ..choices import OrganizationKind
 from ..filters import CommitmentFilter
 from ..models import Conference
 from ..selectors import task_choices
+from .base import translated_lookups, translated_title
 
 
 class FilterSetListFilter(admin.SimpleListFilter):
@@ -19,7 +20,7 @@ class FilterSetListFilter(admin.SimpleListFilter):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.title = cls.filterset_class.base_filters[cls.parameter_name].label
+        cls.title = translated_title(cls.filterset_class.base_filters[cls.parameter_name].label)
 
     # Other parameters a filter's value is read within (a task code within the chosen conference).
     context_parameters = ()
@@ -29,7 +30,7 @@ class FilterSetListFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        return self.filterset_class.base_filters[self.parameter_name].extra["choices"]
+        return translated_lookups(self.filterset_class.base_filters[self.parameter_name].extra["choices"])
 
     def queryset(self, request, queryset):
         if self.value() is None:
@@ -76,7 +77,7 @@ class UpdateOrganizationKindListFilter(admin.SimpleListFilter):
     parameter_name = OrganizationKindListFilter.parameter_name
 
     def lookups(self, request, model_admin):
-        return OrganizationKind.choices
+        return translated_lookups(OrganizationKind.choices)
 
     def queryset(self, request, queryset):
         if self.value() is None:

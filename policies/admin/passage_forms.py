@@ -8,11 +8,12 @@ more than once, the form shows each occurrence with its context and saves the on
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
 
 from .. import passages
 from ..models import Commitment, KeyTask, Statement
 
-OCCURRENCE_HELP = "原文位置由系统查找填写；同一段文字在原文中出现多次时，在此选择要保存的一处。"
+OCCURRENCE_HELP = _("原文位置由系统查找填写；同一段文字在原文中出现多次时，在此选择要保存的一处。")
 
 
 class PassageForm(forms.ModelForm):
@@ -20,7 +21,7 @@ class PassageForm(forms.ModelForm):
 
     passage_field = None
 
-    occurrence = forms.CharField(label="原文位置", required=False, widget=forms.HiddenInput, help_text=OCCURRENCE_HELP)
+    occurrence = forms.CharField(label=_("原文位置"), required=False, widget=forms.HiddenInput, help_text=OCCURRENCE_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class PassageForm(forms.ModelForm):
         chosen = self._chosen(found, cleaned_data.get("occurrence"))
         if chosen is None:
             self.fields["occurrence"].widget = forms.RadioSelect(choices=[(str(o.start), o.label) for o in found])
-            self.add_error("occurrence", f"这段文字在原文中出现了 {len(found)} 次，请选择要保存的是哪一处。")
+            self.add_error("occurrence", _("这段文字在原文中出现了 %(count)d 次，请选择要保存的是哪一处。") % {"count": len(found)})
             return cleaned_data
         cleaned_data[self.passage_field] = chosen.text  # the exact slice, not the paste
         self.instance.span_start, self.instance.span_end = chosen.start, chosen.end
@@ -76,7 +77,7 @@ class StatementAdminForm(PassageForm):
     class Meta:
         model = Statement
         fields = ("source", "official", "text")
-        help_texts = {"text": "从原文复制该领导干部所说的全部内容粘贴在此（可含换行），系统在来源原文中查找位置。"}
+        help_texts = {"text": _("从原文复制该领导干部所说的全部内容粘贴在此（可含换行），系统在来源原文中查找位置。")}
 
     def search_scope(self, cleaned_data):
         source = cleaned_data.get("source")
@@ -90,9 +91,9 @@ class CommitmentAdminForm(PassageForm):
         model = Commitment
         fields = ("statement", "organization", "number", "quote", "summary", "due_date", "due_basis")
         help_texts = {
-            "quote": "从表态原文复制这一项承诺粘贴在此（可含换行），系统在该表态的原文中查找位置。",
-            "organization": "留空则为表态领导干部所在单位。",
-            "number": "留空则排在该表态已有承诺之后。",
+            "quote": _("从表态原文复制这一项承诺粘贴在此（可含换行），系统在该表态的原文中查找位置。"),
+            "organization": _("留空则为表态领导干部所在单位。"),
+            "number": _("留空则排在该表态已有承诺之后。"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -126,8 +127,8 @@ class KeyTaskAdminForm(PassageForm):
     passage_field = "passage"
 
     passage = forms.CharField(
-        label="原文段落", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="从原文复制该任务的标题及其下的文字粘贴在此（须以标题开头）；留空则只查找标题。",
+        label=_("原文段落"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("从原文复制该任务的标题及其下的文字粘贴在此（须以标题开头）；留空则只查找标题。"),
     )
 
     class Meta:

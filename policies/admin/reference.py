@@ -4,10 +4,11 @@ statements, task links and reporter memberships."""
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from .. import invalidation, summaries
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
-from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin
 from .passage_forms import KeyTaskAdminForm, StatementAdminForm
 
 
@@ -57,7 +58,7 @@ class SourceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
+class KeyTaskAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("code", "title", "parent", "origin", "commitment_count", "conference")
     list_display_links = ("code", "title")
     list_select_related = ("parent", "conference")
@@ -70,7 +71,7 @@ class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
     readonly_fields = ("span_start", "span_end")
     ordering = ("conference", "order")
 
-    @admin.display(description="关联承诺数", ordering="commitment_count")
+    @admin.display(description=_("关联承诺数"), ordering="commitment_count")
     def commitment_count(self, obj):
         return obj.commitment_count
 
@@ -90,7 +91,7 @@ class KeyTaskAdmin(DerivedDataAdminMixin, HistoryAdmin):
 
 
 @admin.register(TaskLink)
-class TaskLinkAdmin(DerivedDataAdminMixin, HistoryAdmin):
+class TaskLinkAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
     list_display = ("commitment", "task", "origin", "score")
     list_select_related = ("commitment", "task")
     list_filter = ("origin", "task__parent")
@@ -118,16 +119,16 @@ class TaskLinkAdmin(DerivedDataAdminMixin, HistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "commitment_count", "reporter_count")
     list_filter = ("kind",)
     search_fields = ("name",)
 
-    @admin.display(description="承诺数", ordering="commitment_count")
+    @admin.display(description=_("承诺数"), ordering="commitment_count")
     def commitment_count(self, obj):
         return obj.commitment_count
 
-    @admin.display(description="填报员数", ordering="reporter_count")
+    @admin.display(description=_("填报员数"), ordering="reporter_count")
     def reporter_count(self, obj):
         return obj.reporter_count
 
@@ -164,11 +165,15 @@ class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
     search_fields = ("official__name", "official__organization__name", "text")
     autocomplete_fields = ("official", "source")
     show_full_result_count = False
+    # In the model's order, ended on the primary key in the index's direction: with the admin's own
+    # "-pk" appended, SQLite sorted every statement, with its text and its source's (a whole report),
+    # for each page (0.13 s at 100,000 commitments).
+    ordering = ("span_start", "pk")
     form = StatementAdminForm
     fields = ("source", "official", "text", "occurrence", "span_start", "span_end")
     readonly_fields = ("span_start", "span_end")
 
-    @admin.display(description="单位", ordering="official__organization__name")
+    @admin.display(description=_("单位"), ordering="official__organization__name")
     def organization(self, obj):
         return obj.official.organization.name
 

@@ -8,19 +8,21 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from .. import evidence, services
 from ..choices import ReviewState
 from ..ids import parse_id
 from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
-from .base import HistoryAdmin, NotFoundOutsideScopeMixin
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin, choice_label
 from .list_filters import UpdateOrganizationKindListFilter
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=1000,
-                             help_text="填报人会在自己的填报中看到这段理由。")
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=1000,
+                             help_text=_("填报人会在自己的填报中看到这段理由。"))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,9 +42,11 @@ class MultipleFileField(forms.FileField):
 
 class ProgressUpdateForm(forms.ModelForm):
     evidence_files = MultipleFileField(
-        label="上传佐证文件", required=False,
-        help_text=f"可多选。允许 {evidence.ALLOWED_EXTENSIONS_TEXT}；按文件内容核对类型。"
-                  "审核通过后随进展公开，之前只有本单位填报员和督查员能看到。",
+        label=_("上传佐证文件"), required=False,
+        help_text=format_lazy(
+            _("可多选。允许 {kinds}；按文件内容核对类型。审核通过后随进展公开，之前只有本单位填报员和督查员能看到。"),
+            kinds=evidence.ALLOWED_EXTENSIONS_TEXT,
+        ),
     )
 
     def clean_evidence_files(self):
@@ -54,7 +58,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
+class ProgressUpdateAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, HistoryAdmin):
     form = ProgressUpdateForm
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
@@ -73,19 +77,20 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
     show_full_result_count = False
     actions = ("approve_selected", "reject_selected")
     editable_fields = ("commitment", "reported_on", "status", "percent", "milestone", "note", "evidence_url")
-    review_fields = ("attached_files", "review_state", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    review_fields = ("attached_files", "review_state_label", "review_reason", "author", "created_at", "reviewed_by", "reviewed_at")
+    review_state_label = choice_label(ProgressUpdate, "review_state")
     change_form_template = "admin/policies/progressupdate/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    @admin.display(description="佐证文件")
+    @admin.display(description=_("佐证文件"))
     def attached_files(self, obj):
         # Shown, not edited here: new files come through the upload field and services.attach_evidence.
-        rows = [(reverse("policies:evidence_file", args=[row.pk]), row.original_name, row.get_kind_display(),
+        rows = [(reverse("policies:evidence_file", args=[row.pk]), row.original_name, gettext(row.get_kind_display()),
                  filesizeformat(row.size)) for row in obj.evidence_files.all()]
-        items = format_html_join("", '<li><a href="{}">{}</a>（{}，{}）</li>', rows)
-        return format_html("<ul>{}</ul>", items) if rows else "无"
+        items = format_html_join("", _('<li><a href="{}">{}</a>（{}，{}）</li>'), rows)
+        return format_html("<ul>{}</ul>", items) if rows else _("无")
 
-    @admin.display(description="责任单位", ordering="commitment__organization__name")
+    @admin.display(description=_("责任单位"), ordering="commitment__organization__name")
     def organization_name(self, obj):
         return obj.commitment.organization.name
 
@@ -149,14 +154,14 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
         if change:
             revised = services.revise_update(update=obj, editor=request.user)
             if revised.review_state == ReviewState.SUBMITTED and not is_reviewer(request.user):
-                messages.info(request, "已重新提交，等待督查员审核；审核通过后才会公开。")
+                messages.info(request, _("已重新提交，等待督查员审核；审核通过后才会公开。"))
         else:
             services.submit_update(update=obj, author=request.user)
-            messages.info(request, "已提交，等待督查员审核；审核通过后才会公开。")
+            messages.info(request, _("已提交，等待督查员审核；审核通过后才会公开。"))
         files = form.cleaned_data.get("evidence_files")
         if files:
             stored = services.attach_evidence(update=obj, files=files, uploader=request.user)
-            messages.info(request, f"已上传 {len(stored)} 个佐证文件。")
+            messages.info(request, ngettext("已上传 %(count)d 个佐证文件。", "已上传 %(count)d 个佐证文件。", len(stored)) % {"count": len(stored)})
 
     def delete_model(self, request, obj):
         services.delete_updates(updates=[obj], reviewer=request.user)
@@ -166,23 +171,26 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
 
     # ---- review: bulk actions and a page per update ------------------------------------------
 
-    @admin.action(description="审核通过所选进展填报", permissions=["review"])
+    @admin.action(description=_("审核通过所选进展填报"), permissions=["review"])
     def approve_selected(self, request, queryset):
         approved = services.approve_updates(updates=list(queryset), reviewer=request.user)
-        self.message_user(request, f"已审核通过 {len(approved)} 条进展填报，相关承诺的状态和进度已更新。", messages.SUCCESS)
+        self.message_user(request, ngettext(
+            "已审核通过 %(count)d 条进展填报，相关承诺的状态和进度已更新。",
+            "已审核通过 %(count)d 条进展填报，相关承诺的状态和进度已更新。", len(approved)) % {"count": len(approved)},
+            messages.SUCCESS)
 
-    @admin.action(description="退回所选进展填报（需填写理由）", permissions=["review"])
+    @admin.action(description=_("退回所选进展填报（需填写理由）"), permissions=["review"])
     def reject_selected(self, request, queryset):
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             rejected = services.reject_updates(updates=list(queryset), reviewer=request.user,
                                                reason=form.cleaned_data["reason"])
-            self.message_user(request, f"已退回 {len(rejected)} 条进展填报。", messages.WARNING)
+            self.message_user(request, ngettext("已退回 %(count)d 条进展填报。", "已退回 %(count)d 条进展填报。", len(rejected)) % {"count": len(rejected)}, messages.WARNING)
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "退回进展填报",
+            "title": _("退回进展填报"),
             "updates": queryset.select_related("commitment", "author"),
             "form": form,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -206,18 +214,18 @@ class ProgressUpdateAdmin(NotFoundOutsideScopeMixin, HistoryAdmin):
             try:
                 if decision == "approve":
                     services.approve_update(update=update, reviewer=request.user)
-                    self.message_user(request, f"已审核通过：{update}。", messages.SUCCESS)
+                    self.message_user(request, _("已审核通过：%(update)s。") % {"update": update}, messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist"))
                 if decision == "reject" and form.is_valid():
                     services.reject_update(update=update, reviewer=request.user, reason=form.cleaned_data["reason"])
-                    self.message_user(request, f"已退回：{update}。", messages.WARNING)
+                    self.message_user(request, _("已退回：%(update)s。") % {"update": update}, messages.WARNING)
                     return HttpResponseRedirect(reverse("admin:policies_progressupdate_changelist"))
             except ValidationError as error:
                 form.add_error(None, error)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "审核进展填报",
+            "title": _("审核进展填报"),
             "update": update,
             "original": update,
             "form": form,

@@ -1,9 +1,15 @@
-"""The two mails: the confirmation of a sign-up, and the daily digest. Both carry the one-click unsubscribe headers."""
+"""The two mails: the confirmation of a sign-up, and the daily digest. Both carry the one-click unsubscribe headers.
+
+Both are written in the language the reader signed up in (``Follow.language``), not in whatever
+language is active when they are sent: the digest is sent by a management command, outside any request.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from . import tokens
 
@@ -34,23 +40,25 @@ def _message(follower, subject, template, context):
 
 def confirmation(follow):
     url = absolute(reverse("following:confirm", args=[tokens.make("confirm", follow.pk)]))
-    return _message(
-        follow.follower,
-        f"请确认：关注{follow.target_label()}",
-        "following/mail/confirm.txt",
-        {"follow": follow, "confirm_url": url, "days": tokens.CONFIRM_DAYS},
-    )
+    with translation.override(follow.language):
+        return _message(
+            follow.follower,
+            gettext("请确认：关注%(target)s") % {"target": follow.target_label()},
+            "following/mail/confirm.txt",
+            {"follow": follow, "confirm_url": url, "days": tokens.CONFIRM_DAYS},
+        )
 
 
-def digest(follower, sections):
+def digest(follower, sections, language):
     """``sections``: [(follow, unfollow_url, [updates])], only those with updates."""
     count = sum(len(updates) for _, _, updates in sections)
-    return _message(
-        follower,
-        f"承诺进展：{count} 条新的审核通过的进展",
-        "following/mail/digest.txt",
-        {"sections": sections},
-    )
+    with translation.override(language):
+        return _message(
+            follower,
+            ngettext("承诺进展：%(count)d 条新的审核通过的进展", "承诺进展：%(count)d 条新的审核通过的进展", count) % {"count": count},
+            "following/mail/digest.txt",
+            {"sections": sections},
+        )
 
 
 def unfollow_url(follow):

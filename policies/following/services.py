@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,17 +22,27 @@ def normalize_email(email):
     return email.strip().lower()
 
 
+def mail_language(language):
+    """``language`` if the site speaks it (a code of settings.LANGUAGES), else the default, Chinese."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 @transaction.atomic
-def request_follow(*, email, target):
-    """Record that ``email`` wants to follow ``target`` and mail it a confirmation link.
+def request_follow(*, email, target, language=settings.LANGUAGE_CODE):
+    """Record that ``email`` wants to follow ``target`` and mail it a confirmation link in ``language``.
 
     Returns the follow. Sends nothing when the address already follows ``target`` (confirmed):
-    the page says the same either way, so it does not tell anyone who follows what.
+    the page says the same either way, so it does not tell anyone who follows what. A repeated
+    unconfirmed sign-up takes the language of the latest one, whose confirmation mail is the one read.
     """
+    language = mail_language(language)
     follower, _ = Follower.objects.get_or_create(email=normalize_email(email))
     kind = target._meta.model_name.replace("keytask", "task")
-    follow, _ = Follow.objects.get_or_create(follower=follower, **{kind: target})
+    follow, _ = Follow.objects.get_or_create(follower=follower, **{kind: target}, defaults={"language": language})
     if follow.confirmed_at is None:
+        if follow.language != language:
+            follow.language = language
+            follow.save(update_fields=["language"])
         transaction.on_commit(lambda: _send_confirmation(follow))
     return follow
 
@@ -123,7 +134,7 @@ def send_digests(*, now=None):
                 sections.append((follow, mail.unfollow_url(follow), updates))
         if sections and _claim_today(follower, today, now):
             try:
-                mail.digest(follower, sections).send()
+                mail.digest(follower, sections, _digest_language(follower.follows.all())).send()
             except Exception:
                 # Not sent: give the day and the news back, so that the next run tries again.
                 Follower.objects.filter(pk=follower.pk).update(
@@ -132,6 +143,11 @@ def send_digests(*, now=None):
                 raise
             sent += 1
     return sent
+
+
+def _digest_language(follows):
+    """One mail for all an address follows: in the language of its latest confirmed sign-up."""
+    return max(follows, key=lambda follow: (follow.confirmed_at, follow.pk)).language
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from ..passages import mismatch_message
 
@@ -18,8 +19,8 @@ def _span_is_valid(prefix=""):
 class SpanMixin(models.Model):
     """A passage of ``self.source`` given by its offsets in the source's flat text."""
 
-    span_start = models.PositiveIntegerField("起始位置")
-    span_end = models.PositiveIntegerField("结束位置")
+    span_start = models.PositiveIntegerField(_("起始位置"))
+    span_end = models.PositiveIntegerField(_("结束位置"))
 
     class Meta:
         abstract = True

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..choices import LinkOrigin, Status
@@ -24,14 +25,15 @@ class StatementManager(models.Manager):
 class Statement(SpanMixin, models.Model):
     """What one official is quoted as saying in one source, as a whole."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements", verbose_name="来源")
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements", verbose_name="领导干部")
-    text = models.TextField("表态原文")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements", verbose_name=pgettext_lazy("model", "来源"))
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="statements", verbose_name=pgettext_lazy("model", "领导干部"))
+    text = models.TextField(_("表态原文"))
 
     objects = StatementManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "表态"
+        verbose_name = pgettext_lazy("model", "表态")
+        verbose_name_plural = pgettext_lazy("models", "表态")
         ordering = ["span_start"]
         constraints = [
             models.UniqueConstraint(fields=["source", "official"], name="policies_statement_unique_official"),
@@ -42,7 +44,7 @@ class Statement(SpanMixin, models.Model):
         indexes = [models.Index(fields=["span_start"], name="policies_statement_span")]
 
     def __str__(self):
-        return f"{self.official.name}的表态"
+        return gettext("%(official)s的表态") % {"official": self.official.name}
 
     def natural_key(self):
         return (self.source.slug, *self.official.natural_key())
@@ -50,11 +52,11 @@ class Statement(SpanMixin, models.Model):
     natural_key.dependencies = ["policies.source", "policies.official"]
 
     def clean(self):
-        self.check_slice("text", self.text, "表态原文")
+        self.check_slice("text", self.text, _("表态原文"))
         if self.pk and self.span_start is not None and self.span_end is not None:
             outside = self.commitments.exclude(span_start__gte=self.span_start, span_end__lte=self.span_end)
             if outside.exists():
-                raise ValidationError({"text": "该表态的承诺事项有的不在新的位置之内：请先修改或删除这些承诺事项。"})
+                raise ValidationError({"text": _("该表态的承诺事项有的不在新的位置之内：请先修改或删除这些承诺事项。")})
 
 
 class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
@@ -70,35 +72,35 @@ class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
 class Commitment(SpanMixin, models.Model):
     """One trackable action an official committed to, quoted verbatim from the statement."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="commitments", verbose_name="表态")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="commitments", verbose_name=pgettext_lazy("model", "表态"))
     # The same as statement.official.organization; kept on the row because every
     # filter, permission check and roll-up goes by organization.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="commitments", verbose_name="责任单位"
+        Organization, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("责任单位")
     )
-    number = models.PositiveSmallIntegerField("序号", help_text="在该表态中的顺序。")
-    quote = models.TextField("原文引述")
-    summary = models.CharField("摘要", max_length=200)
-    due_date = models.DateField("完成时限")
-    due_basis = models.CharField("时限依据", max_length=300, blank=True)
+    number = models.PositiveSmallIntegerField(_("序号"), help_text=_("在该表态中的顺序。"))
+    quote = models.TextField(_("原文引述"))
+    summary = models.CharField(_("摘要"), max_length=200)
+    due_date = models.DateField(_("完成时限"))
+    due_basis = models.CharField(_("时限依据"), max_length=300, blank=True)
     tasks = models.ManyToManyField(
-        KeyTask, through="TaskLink", related_name="commitments", verbose_name="对应重点任务"
+        KeyTask, through="TaskLink", related_name="commitments", verbose_name=_("对应重点任务")
     )
 
     # Derived from the latest approved progress update by services.refresh_progress(); never edited by hand.
-    status = models.CharField("当前状态", max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
-    percent = models.PositiveSmallIntegerField("当前进度（%）", default=0)
-    last_update_on = models.DateField("最近一次审核通过的进展日期", null=True, blank=True)
+    status = models.CharField(_("当前状态"), max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
+    percent = models.PositiveSmallIntegerField(_("当前进度（%）"), default=0)
+    last_update_on = models.DateField(_("最近一次审核通过的进展日期"), null=True, blank=True)
 
     # Close-out (销号): a reviewer's confirmation that a completed commitment needs no more follow-up.
     # Written only by services.close_commitment; the commitment stays public with its whole record.
-    closed_on = models.DateField("销号日期", null=True, blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="closed_commitments",
-        verbose_name="销号人",
+        verbose_name=_("销号人"),
     )
     # db_default: the demo generator and other raw inserts that predate close-out need not name it.
-    close_note = models.TextField("销号说明", blank=True, db_default="")
+    close_note = models.TextField(_("销号说明"), blank=True, db_default="")
 
     # The derived progress is tracked too: refresh_progress writes it with .update(), which records
     # nothing, so the review services add a history row themselves (services._record_progress).
@@ -107,7 +109,8 @@ class Commitment(SpanMixin, models.Model):
     objects = CommitmentManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "承诺事项"
+        verbose_name = pgettext_lazy("model", "承诺事项")
+        verbose_name_plural = pgettext_lazy("models", "承诺事项")
         ordering = ["statement__span_start", "number"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "number"], name="policies_commitment_unique_number"),
@@ -147,15 +150,16 @@ class Commitment(SpanMixin, models.Model):
         if not self.statement_id:
             return
         if self.organization_id and self.statement.official.organization_id != self.organization_id:
-            raise ValidationError({"organization": "责任单位必须是表态领导干部所在的单位。"})
-        self.check_slice("quote", self.quote, "原文引述")
+            raise ValidationError({"organization": _("责任单位必须是表态领导干部所在的单位。")})
+        self.check_slice("quote", self.quote, _("原文引述"))
         statement = self.statement
         if self.span_start is not None and self.span_end is not None and not (
             statement.span_start <= self.span_start and self.span_end <= statement.span_end
         ):
             raise ValidationError({"quote": (
-                f"承诺的原文（第 {self.span_start}–{self.span_end} 字）必须在所属表态的原文"
-                f"（第 {statement.span_start}–{statement.span_end} 字）之内。"
+                gettext("承诺的原文（第 %(start)s–%(end)s 字）必须在所属表态的原文（第 %(outer_start)s–%(outer_end)s 字）之内。")
+                % {"start": self.span_start, "end": self.span_end,
+                   "outer_start": statement.span_start, "outer_end": statement.span_end}
             )})
 
     def get_absolute_url(self):
@@ -173,16 +177,17 @@ class TaskLinkManager(models.Manager):
 
 
 class TaskLink(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links", verbose_name="承诺事项")
-    task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, related_name="links", verbose_name="重点任务")
-    origin = models.CharField("来源", max_length=20, choices=LinkOrigin.choices, default=LinkOrigin.CURATED)
-    score = models.FloatField("相似度", null=True, blank=True)
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links", verbose_name=pgettext_lazy("model", "承诺事项"))
+    task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, related_name="links", verbose_name=pgettext_lazy("model", "重点任务"))
+    origin = models.CharField(_("来源"), max_length=20, choices=LinkOrigin.choices, default=LinkOrigin.CURATED)
+    score = models.FloatField(_("相似度"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = TaskLinkManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "任务关联"
+        verbose_name = pgettext_lazy("model", "任务关联")
+        verbose_name_plural = pgettext_lazy("models", "任务关联")
         constraints = [
             models.UniqueConstraint(fields=["commitment", "task"], name="policies_tasklink_unique"),
             models.CheckConstraint(condition=_in_choices("origin", LinkOrigin), name="policies_tasklink_origin_valid"),

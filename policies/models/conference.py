@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..choices import TaskOrigin
@@ -18,21 +19,22 @@ class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
 
 
 class Conference(models.Model):
-    name = models.CharField("会议名称", max_length=200)
-    city = models.CharField("城市", max_length=50)
-    held_on = models.DateField("召开日期")
+    name = models.CharField(_("会议名称"), max_length=200)
+    city = models.CharField(_("城市"), max_length=50)
+    held_on = models.DateField(_("召开日期"))
     slug = models.SlugField(
-        "标识", max_length=50, blank=True, help_text="网址中的会议标识；留空则取召开日期，如 2020-12-29。"
+        _("标识"), max_length=50, blank=True, help_text=_("网址中的会议标识；留空则取召开日期，如 2020-12-29。")
     )
     plan_year = models.PositiveSmallIntegerField(
-        "部署年度", null=True, blank=True,
-        help_text="会议部署哪一年的经济工作；留空则按召开日期推定（11、12 月召开的取次年）。",
+        _("部署年度"), null=True, blank=True,
+        help_text=_("会议部署哪一年的经济工作；留空则按召开日期推定（11、12 月召开的取次年）。"),
     )
 
     objects = ConferenceManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "会议"
+        verbose_name = pgettext_lazy("model", "会议")
+        verbose_name_plural = pgettext_lazy("models", "会议")
         ordering = ["held_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["city", "held_on"], name="policies_conference_unique_city_date"),
@@ -40,7 +42,7 @@ class Conference(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.held_on:%Y-%m-%d}）"
+        return gettext("%(name)s（%(date)s）") % {"name": self.name, "date": f"{self.held_on:%Y-%m-%d}"}
 
     def natural_key(self):
         return (self.city, self.held_on.isoformat())
@@ -78,17 +80,18 @@ class SourceManager(models.Manager):
 
 
 class Source(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="sources", verbose_name="会议")
-    slug = models.SlugField("标识", max_length=100)
-    publisher = models.CharField("刊发媒体", max_length=100)
-    published_on = models.DateField("刊发日期")
-    titles = models.TextField("标题", blank=True, help_text="本版各篇文章的标题，按版面顺序，每行一个。")
-    text = models.TextField("原文", help_text="逐字原文，保留版面换行。")
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="sources", verbose_name=pgettext_lazy("model", "会议"))
+    slug = models.SlugField(_("标识"), max_length=100)
+    publisher = models.CharField(_("刊发媒体"), max_length=100)
+    published_on = models.DateField(_("刊发日期"))
+    titles = models.TextField(_("标题"), blank=True, help_text=_("本版各篇文章的标题，按版面顺序，每行一个。"))
+    text = models.TextField(_("原文"), help_text=_("逐字原文，保留版面换行。"))
 
     objects = SourceManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "来源"
+        verbose_name = pgettext_lazy("model", "来源")
+        verbose_name_plural = pgettext_lazy("models", "来源")
         constraints = [models.UniqueConstraint(fields=["slug"], name="policies_source_unique_slug")]
 
     def __str__(self):
@@ -117,22 +120,23 @@ class KeyTaskManager(models.Manager.from_queryset(KeyTaskQuerySet)):
 
 
 class KeyTask(SpanMixin, models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="tasks", verbose_name="会议")
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="tasks", verbose_name=pgettext_lazy("model", "会议"))
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级任务"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级任务")
     )
-    code = models.CharField("编号", max_length=20, help_text="如 T2、T2.1；不得为纯数字，以免与 id 混淆。")
-    order = models.PositiveSmallIntegerField("顺序")
-    title = models.CharField("标题", max_length=200)
-    description = models.TextField("说明", blank=True)
-    origin = models.CharField("出处类型", max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.INFOGRAPHIC)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tasks", verbose_name="来源")
+    code = models.CharField(_("编号"), max_length=20, help_text=_("如 T2、T2.1；不得为纯数字，以免与 id 混淆。"))
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    origin = models.CharField(_("出处类型"), max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.INFOGRAPHIC)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="tasks", verbose_name=pgettext_lazy("model", "来源"))
 
     history = HistoricalRecords()
     objects = KeyTaskManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "重点任务"
+        verbose_name = pgettext_lazy("model", "重点任务")
+        verbose_name_plural = pgettext_lazy("models", "重点任务")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "code"], name="policies_keytask_unique_code"),
@@ -151,7 +155,7 @@ class KeyTask(SpanMixin, models.Model):
 
     def clean(self):
         if self.parent_id and self.parent.parent_id:
-            raise ValidationError({"parent": "重点任务只有两级：上级任务本身不能再有上级。"})
+            raise ValidationError({"parent": _("重点任务只有两级：上级任务本身不能再有上级。")})
         # A key task's span covers the item as printed: its title (after the heading's number, if
         # the report prints one: "一、"), then any text printed under it. The title must be where the
         # passage begins, verbatim.
@@ -160,8 +164,8 @@ class KeyTask(SpanMixin, models.Model):
             passage = flat_text[self.span_start : self.span_end]
             if self.span_end > len(flat_text) or not begins_with_title(passage, self.title):
                 raise ValidationError({"title": (
-                    f"标题“{self.title}”不是来源原文第 {self.span_start}–{self.span_end} 字的开头："
-                    f"该位置的原文是“{passage}”。请粘贴原文，由系统查找位置。"
+                    gettext("标题“%(title)s”不是来源原文第 %(start)s–%(end)s 字的开头：该位置的原文是“%(passage)s”。请粘贴原文，由系统查找位置。")
+                    % {"title": self.title, "start": self.span_start, "end": self.span_end, "passage": passage}
                 )})
 
     def get_absolute_url(self):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from ..choices import INLINE_EVIDENCE_KINDS, EvidenceKind
 from .base import _in_choices
@@ -22,17 +23,18 @@ class EvidenceFile(models.Model):
     Kind = EvidenceKind
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence_files",
-                               verbose_name="进展填报")
-    file = models.FileField("文件", upload_to=_stored_name, max_length=200)
-    original_name = models.CharField("原文件名", max_length=200)
-    kind = models.CharField("类型", max_length=10, choices=EvidenceKind.choices)
-    size = models.PositiveIntegerField("大小（字节）")
+                               verbose_name=pgettext_lazy("model", "进展填报"))
+    file = models.FileField(_("文件"), upload_to=_stored_name, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=EvidenceKind.choices)
+    size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="evidence_files", verbose_name="上传人")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+                                    related_name="evidence_files", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "佐证文件"
+        verbose_name = pgettext_lazy("model", "佐证文件")
+        verbose_name_plural = pgettext_lazy("models", "佐证文件")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=_in_choices("kind", EvidenceKind), name="policies_evidencefile_kind_valid"),

@@ -9,6 +9,7 @@ the source's text on acceptance, so they stay valid.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from ..choices import DraftState, OrganizationKind
 from .base import _in_choices, _span_is_valid
@@ -17,34 +18,37 @@ from .conference import Conference, KeyTask, Source
 
 
 class ImportedReport(models.Model):
-    text = models.TextField("原文", help_text="解码后的原文，保留版面换行；采纳后即为来源原文。")
-    sha256 = models.CharField("原文指纹", max_length=64, help_text="去掉版面换行后原文的 SHA-256。")
-    encoding = models.CharField("编码", max_length=20)
-    conference_name = models.CharField("会议名称", max_length=200, blank=True)
-    conference_city = models.CharField("城市", max_length=50, blank=True)
-    conference_held_on = models.DateField("会议日期", null=True, blank=True)
-    publisher = models.CharField("刊发媒体", max_length=100, blank=True)
-    published_on = models.DateField("刊发日期", null=True, blank=True)
+    text = models.TextField(_("原文"), help_text=_("解码后的原文，保留版面换行；采纳后即为来源原文。"))
+    sha256 = models.CharField(_("原文指纹"), max_length=64, help_text=_("去掉版面换行后原文的 SHA-256。"))
+    encoding = models.CharField(_("编码"), max_length=20)
+    conference_name = models.CharField(_("会议名称"), max_length=200, blank=True)
+    conference_city = models.CharField(_("城市"), max_length=50, blank=True)
+    conference_held_on = models.DateField(_("会议日期"), null=True, blank=True)
+    publisher = models.CharField(_("刊发媒体"), max_length=100, blank=True)
+    published_on = models.DateField(_("刊发日期"), null=True, blank=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imported_reports", verbose_name="导入人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imported_reports", verbose_name=_("导入人")
     )
-    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     # Set by the first acceptance; later acceptances of the same report reuse them.
     conference = models.ForeignKey(
-        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="会议"
+        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "会议")
     )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="来源"
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "来源")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "导入的报道"
+        verbose_name = pgettext_lazy("model", "导入的报道")
+        verbose_name_plural = pgettext_lazy("models", "导入的报道")
         ordering = ["-imported_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["sha256"], name="policies_importedreport_unique_text")]
 
     def __str__(self):
-        name = self.conference_name or "会议报道"
-        return f"{name}（{self.conference_held_on:%Y-%m-%d}）" if self.conference_held_on else name
+        name = self.conference_name or _("会议报道")
+        if not self.conference_held_on:
+            return name
+        return gettext("%(name)s（%(date)s）") % {"name": name, "date": f"{self.conference_held_on:%Y-%m-%d}"}
 
     @property
     def flat_text(self):
@@ -52,22 +56,23 @@ class ImportedReport(models.Model):
 
 
 class DraftTask(models.Model):
-    report = models.ForeignKey(ImportedReport, on_delete=models.CASCADE, related_name="tasks", verbose_name="导入的报道")
+    report = models.ForeignKey(ImportedReport, on_delete=models.CASCADE, related_name="tasks", verbose_name=pgettext_lazy("model", "导入的报道"))
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name="上级任务"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("上级任务")
     )
-    code = models.CharField("编号", max_length=20)
-    order = models.PositiveSmallIntegerField("顺序")
-    title = models.CharField("标题", max_length=200)
-    description = models.TextField("说明", blank=True)
-    span_start = models.PositiveIntegerField("起始位置")
-    span_end = models.PositiveIntegerField("结束位置")
+    code = models.CharField(_("编号"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    span_start = models.PositiveIntegerField(_("起始位置"))
+    span_end = models.PositiveIntegerField(_("结束位置"))
     task = models.ForeignKey(
-        KeyTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="重点任务"
+        KeyTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "重点任务")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "草稿重点任务"
+        verbose_name = pgettext_lazy("model", "草稿重点任务")
+        verbose_name_plural = pgettext_lazy("models", "草稿重点任务")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["report", "code"], name="policies_drafttask_unique_code"),
@@ -80,18 +85,18 @@ class DraftTask(models.Model):
 
 class DraftStatement(models.Model):
     report = models.ForeignKey(
-        ImportedReport, on_delete=models.CASCADE, related_name="statements", verbose_name="导入的报道"
+        ImportedReport, on_delete=models.CASCADE, related_name="statements", verbose_name=pgettext_lazy("model", "导入的报道")
     )
-    official_name = models.CharField("姓名", max_length=50)
-    official_title = models.CharField("职务", max_length=200, blank=True)
-    organization_name = models.CharField("单位", max_length=100)
-    organization_kind = models.CharField("单位类型", max_length=20, choices=OrganizationKind.choices, blank=True)
-    text = models.TextField("表态原文")
-    span_start = models.PositiveIntegerField("起始位置")
-    span_end = models.PositiveIntegerField("结束位置")
-    state = models.CharField("状态", max_length=20, choices=DraftState.choices, default=DraftState.DRAFT)
+    official_name = models.CharField(_("姓名"), max_length=50)
+    official_title = models.CharField(_("职务"), max_length=200, blank=True)
+    organization_name = models.CharField(_("单位"), max_length=100)
+    organization_kind = models.CharField(_("单位类型"), max_length=20, choices=OrganizationKind.choices, blank=True)
+    text = models.TextField(_("表态原文"))
+    span_start = models.PositiveIntegerField(_("起始位置"))
+    span_end = models.PositiveIntegerField(_("结束位置"))
+    state = models.CharField(_("状态"), max_length=20, choices=DraftState.choices, default=DraftState.DRAFT)
     statement = models.ForeignKey(
-        Statement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="已采纳的表态"
+        Statement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("已采纳的表态")
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,12 +104,13 @@ class DraftStatement(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
     )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "草稿表态"
+        verbose_name = pgettext_lazy("model", "草稿表态")
+        verbose_name_plural = pgettext_lazy("models", "草稿表态")
         ordering = ["span_start"]
         constraints = [
             models.CheckConstraint(condition=_span_is_valid(), name="policies_draftstatement_span_valid"),
@@ -116,26 +122,29 @@ class DraftStatement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organization_name}{self.official_title}{self.official_name}的表态（草稿）"
+        return gettext("%(organization)s%(title)s%(name)s的表态（草稿）") % {
+            "organization": self.organization_name, "title": self.official_title, "name": self.official_name,
+        }
 
 
 class DraftCommitment(models.Model):
     statement = models.ForeignKey(
-        DraftStatement, on_delete=models.CASCADE, related_name="commitments", verbose_name="草稿表态"
+        DraftStatement, on_delete=models.CASCADE, related_name="commitments", verbose_name=pgettext_lazy("model", "草稿表态")
     )
-    quote = models.TextField("原文引述")
-    span_start = models.PositiveIntegerField("起始位置")
-    span_end = models.PositiveIntegerField("结束位置")
-    summary = models.CharField("摘要", max_length=200, blank=True, help_text="留空则采纳时取原文引述。")
-    due_date = models.DateField("完成时限", null=True, blank=True, help_text="留空则采纳时按规则推定。")
-    due_basis = models.CharField("时限依据", max_length=300, blank=True)
-    task_codes = models.JSONField("对应重点任务编号", default=list, blank=True)
+    quote = models.TextField(_("原文引述"))
+    span_start = models.PositiveIntegerField(_("起始位置"))
+    span_end = models.PositiveIntegerField(_("结束位置"))
+    summary = models.CharField(_("摘要"), max_length=200, blank=True, help_text=_("留空则采纳时取原文引述。"))
+    due_date = models.DateField(_("完成时限"), null=True, blank=True, help_text=_("留空则采纳时按规则推定。"))
+    due_basis = models.CharField(_("时限依据"), max_length=300, blank=True)
+    task_codes = models.JSONField(_("对应重点任务编号"), default=list, blank=True)
     # {code: score} as the suggestion module gave them at import: a link kept from here is
     # recorded as a suggestion with its score, one the reviewer added as curated.
-    suggested = models.JSONField("建议的重点任务", default=dict, blank=True)
+    suggested = models.JSONField(_("建议的重点任务"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "草稿承诺"
+        verbose_name = pgettext_lazy("model", "草稿承诺")
+        verbose_name_plural = pgettext_lazy("models", "草稿承诺")
         ordering = ["span_start"]
         constraints = [
             models.CheckConstraint(condition=_span_is_valid(), name="policies_draftcommitment_span_valid"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from ..choices import OrganizationKind
 from ..querysets import OfficialQuerySet, OrganizationQuerySet
@@ -15,13 +16,14 @@ class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
 
 
 class Organization(models.Model):
-    name = models.CharField("名称", max_length=100)
-    kind = models.CharField("类型", max_length=20, choices=OrganizationKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=OrganizationKind.choices)
 
     objects = OrganizationManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "单位"
+        verbose_name = pgettext_lazy("model", "单位")
+        verbose_name_plural = pgettext_lazy("models", "单位")
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], name="policies_organization_unique_name"),
@@ -46,23 +48,24 @@ class OfficialManager(models.Manager.from_queryset(OfficialQuerySet)):
 
 
 class Official(models.Model):
-    name = models.CharField("姓名", max_length=50)
-    title = models.CharField("时任职务", max_length=200)
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("时任职务"), max_length=200)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="officials", verbose_name="单位"
+        Organization, on_delete=models.PROTECT, related_name="officials", verbose_name=pgettext_lazy("model", "单位")
     )
 
     objects = OfficialManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "领导干部"
+        verbose_name = pgettext_lazy("model", "领导干部")
+        verbose_name_plural = pgettext_lazy("models", "领导干部")
         ordering = ["organization__kind", "organization__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="policies_official_unique_name"),
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.title}）"
+        return gettext("%(name)s（%(title)s）") % {"name": self.name, "title": self.title}
 
     def natural_key(self):
         return (self.name, *self.organization.natural_key())
@@ -80,14 +83,15 @@ class Reporter(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporter", verbose_name="用户"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporter", verbose_name=_("用户")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="reporters", verbose_name="单位"
+        Organization, on_delete=models.PROTECT, related_name="reporters", verbose_name=pgettext_lazy("model", "单位")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "填报员"
+        verbose_name = pgettext_lazy("model", "填报员")
+        verbose_name_plural = pgettext_lazy("models", "填报员")
 
     def __str__(self):
-        return f"{self.user.get_username()}（{self.organization.name}）"
+        return gettext("%(name)s（%(organization)s）") % {"name": self.user.get_username(), "organization": self.organization.name}

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..choices import REPORTED_STATUSES, ReviewState, Status
@@ -15,40 +16,41 @@ from .milestones import Milestone
 
 
 class ProgressUpdate(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates", verbose_name="承诺事项")
-    reported_on = models.DateField("进展日期")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates", verbose_name=pgettext_lazy("model", "承诺事项"))
+    reported_on = models.DateField(_("进展日期"))
     # A report states where the work is; "no report yet" is the commitment's state before any approval.
-    status = models.CharField("状态", max_length=20, choices=[(s.value, s.label) for s in REPORTED_STATUSES])
-    percent = models.PositiveSmallIntegerField("完成进度（%）")
-    note = models.TextField("进展说明")
-    evidence_url = models.URLField("佐证链接", max_length=500, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=[(s.value, s.label) for s in REPORTED_STATUSES])
+    percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    note = models.TextField(_("进展说明"))
+    evidence_url = models.URLField(_("佐证链接"), max_length=500, blank=True)
     milestone = models.ForeignKey(
-        Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates", verbose_name="对应阶段节点",
-        help_text="这次进展针对的阶段节点（如有）。",
+        Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates", verbose_name=_("对应阶段节点"),
+        help_text=_("这次进展针对的阶段节点（如有）。"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates", verbose_name="填报人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates", verbose_name=_("填报人")
     )
-    review_state = models.CharField("审核状态", max_length=20, choices=ReviewState.choices, default=ReviewState.SUBMITTED)
+    review_state = models.CharField(_("审核状态"), max_length=20, choices=ReviewState.choices, default=ReviewState.SUBMITTED)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reviewed_updates",
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
     )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_reason = models.TextField("退回理由", blank=True)
-    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_reason = models.TextField(_("退回理由"), blank=True)
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "进展填报"
+        verbose_name = pgettext_lazy("model", "进展填报")
+        verbose_name_plural = pgettext_lazy("models", "进展填报")
         ordering = ["-reported_on", "-id"]
-        permissions = [("review_progressupdate", "可以审核进展填报")]
+        permissions = [("review_progressupdate", gettext_noop("可以审核进展填报"))]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="policies_progressupdate_percent_range"),
             models.CheckConstraint(
@@ -69,18 +71,24 @@ class ProgressUpdate(models.Model):
         indexes = [
             models.Index(fields=["commitment", "review_state", "reported_on"], name="policies_update_latest"),
             models.Index(fields=["review_state", "reported_on"], name="policies_update_review_date"),
+            # The admin's list, newest first (the default ordering), reads the first 50 in index order
+            # instead of sorting a million updates (2.5 s at 100,000 commitments).
+            models.Index(fields=["reported_on", "id"], name="policies_update_reported"),
         ]
 
     def __str__(self):
-        return f"{self.commitment}：{self.get_status_display()} {self.percent}%（{self.reported_on:%Y-%m-%d}）"
+        return gettext("%(commitment)s：%(status)s %(percent)s%%（%(date)s）") % {
+            "commitment": self.commitment, "status": gettext(self.get_status_display()), "percent": self.percent,
+            "date": f"{self.reported_on:%Y-%m-%d}",
+        }
 
     def clean(self):
         errors = {}
         if self.status == Status.COMPLETED and self.percent != 100:
-            errors["percent"] = "状态为“已完成”时，完成进度必须是 100%。"
+            errors["percent"] = _("状态为“已完成”时，完成进度必须是 100%。")
         if self.reported_on and self.reported_on > timezone.localdate():
-            errors["reported_on"] = "进展日期不能晚于今天。"
+            errors["reported_on"] = _("进展日期不能晚于今天。")
         if self.milestone_id and self.commitment_id and self.milestone.commitment_id != self.commitment_id:
-            errors["milestone"] = "只能选择这项承诺自己的阶段节点。"
+            errors["milestone"] = _("只能选择这项承诺自己的阶段节点。")
         if errors:
             raise ValidationError(errors)

@@ -1,6 +1,7 @@
 """The search index's tables: derived from commitments, written only by the search module."""
 
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from .commitments import Commitment
 from .conference import KeyTask
@@ -16,17 +17,18 @@ class SearchDocument(models.Model):
     """
 
     commitment = models.OneToOneField(
-        Commitment, on_delete=models.CASCADE, primary_key=True, related_name="search_document", verbose_name="承诺事项"
+        Commitment, on_delete=models.CASCADE, primary_key=True, related_name="search_document", verbose_name=pgettext_lazy("model", "承诺事项")
     )
-    summary = models.TextField("摘要分词", help_text="检索时权重最高。")
-    body = models.TextField("正文分词", help_text="原文引述、责任单位与领导干部姓名。")
-    words = models.TextField("关键词分词", help_text="摘要与原文引述的精确模式分词，供关键词与任务建议使用。")
+    summary = models.TextField(_("摘要分词"), help_text=_("检索时权重最高。"))
+    body = models.TextField(_("正文分词"), help_text=_("原文引述、责任单位与领导干部姓名。"))
+    words = models.TextField(_("关键词分词"), help_text=_("摘要与原文引述的精确模式分词，供关键词与任务建议使用。"))
 
     class Meta:
-        verbose_name = verbose_name_plural = "检索文档"
+        verbose_name = pgettext_lazy("model", "检索文档")
+        verbose_name_plural = pgettext_lazy("models", "检索文档")
 
     def __str__(self):
-        return f"检索文档：{self.commitment_id}"
+        return gettext("检索文档：%(pk)s") % {"pk": self.commitment_id}
 
 
 class Keyword(models.Model):
@@ -37,17 +39,18 @@ class Keyword(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="keywords", verbose_name="责任单位"
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="keywords", verbose_name=_("责任单位")
     )
     task = models.ForeignKey(
-        KeyTask, on_delete=models.CASCADE, null=True, blank=True, related_name="keywords", verbose_name="重点任务"
+        KeyTask, on_delete=models.CASCADE, null=True, blank=True, related_name="keywords", verbose_name=pgettext_lazy("model", "重点任务")
     )
-    rank = models.PositiveSmallIntegerField("名次")
-    word = models.CharField("关键词", max_length=100)
-    weight = models.FloatField("权重", help_text="相对于第一名的权重，0 至 1。")
+    rank = models.PositiveSmallIntegerField(_("名次"))
+    word = models.CharField(_("关键词"), max_length=100)
+    weight = models.FloatField(_("权重"), help_text=_("相对于第一名的权重，0 至 1。"))
 
     class Meta:
-        verbose_name = verbose_name_plural = "关键词"
+        verbose_name = pgettext_lazy("model", "关键词")
+        verbose_name_plural = pgettext_lazy("models", "关键词")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(organization__isnull=False, task__isnull=True)

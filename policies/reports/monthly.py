@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, Status
 from ..ids import parse_id
@@ -114,7 +115,7 @@ def parse_month(value):
     try:
         return datetime.datetime.strptime((value or "").strip(), "%Y-%m").date()
     except ValueError:
-        raise ValidationError(f"月份应写成 YYYY-MM，例如 2021-03；收到的是“{value}”。") from None
+        raise ValidationError(gettext("月份应写成 YYYY-MM，例如 2021-03；收到的是“%(value)s”。") % {"value": value}) from None
 
 
 def find_conference(value):
@@ -134,7 +135,9 @@ def find_conference(value):
         else:
             found = queryset.filter(held_on=held_on).order_by("pk").first()
     if found is None:
-        raise ValidationError(f"没有找到会议“{value}”：请给出会议的 id、标识、来源标识或召开日期（YYYY-MM-DD）。")
+        raise ValidationError(
+            gettext("没有找到会议“%(value)s”：请给出会议的 id、标识、来源标识或召开日期（YYYY-MM-DD）。") % {"value": value}
+        )
     return found
 
 
@@ -179,7 +182,7 @@ def monthly_report(*, conference, month, today=None):
     last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     as_of = min(last_day, today)
     if month > today:
-        raise ValidationError(f"{month.year}年{month.month}月还没有到，不能生成月报。")
+        raise ValidationError(gettext("%(year)s年%(month)s月还没有到，不能生成月报。") % {"year": month.year, "month": month.month})
     commitments = list(
         Commitment.objects.filter(statement__source__conference=conference)
         .select_related("organization").order_by("organization__name", "statement__span_start", "number")

@@ -11,10 +11,12 @@ not used as evidence, so the model never learns from itself.
     suggest_among(tasks, texts, *, limit=5) -> [[(key, score)]]   (tasks not in the database yet)
 
 Accepting a suggestion is a write: ``policies.services.accept_suggestion``. The fitted model is
-cached per process (see ``tfidf``): three small aggregate queries per call check it is current.
+cached per process (see ``tfidf``): three small aggregate queries per call check it is current;
+fitting it reads the documents twice, in chunks (IDF, then the task centroids).
 """
 
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -41,46 +43,64 @@ class Suggestion:
 class TaskModel:
     """Task profiles fitted on plain data, so that evaluation can fit it without one commitment.
 
-    ``tasks``: [(task_id, title_and_description)], ``documents``: {commitment_id: [tokens]},
-    ``links``: [(commitment_id, task_id)] curated.
+    ``tasks``: [(task_id, title_and_description)], ``documents``: {commitment_id: [tokens]} or a
+    function that yields (commitment_id, tokens) each time it is called (read twice: IDF, then the
+    centroids), ``links``: [(commitment_id, task_id)] curated.
+
+    Kept in memory: IDF, and per task the sum and count of its commitments' vectors; not the
+    documents nor one vector per commitment (at 100,000 commitments those made a worker 600 MB).
     """
 
     def __init__(self, tasks, documents, links, *, exclude_commitment_id=None):
-        documents = {cid: toks for cid, toks in documents.items() if cid != exclude_commitment_id}
+        read = documents.items if isinstance(documents, dict) else documents
         task_tokens = {task_id: _tokens(text) for task_id, text in tasks}
-        self.tfidf = TfIdf([*task_tokens.values(), *documents.values()])
+        self.tfidf = TfIdf(chain(
+            task_tokens.values(), (toks for cid, toks in read() if cid != exclude_commitment_id)
+        ))
         self.task_ids = [task_id for task_id, _ in tasks]
-        self.members = defaultdict(list)
+        linked = defaultdict(list)
         for commitment_id, task_id in links:
-            if commitment_id in documents and task_id in task_tokens:
-                self.members[task_id].append(commitment_id)
-        self.member_vectors = {
-            cid: self.tfidf.vector(documents[cid]) for linked in self.members.values() for cid in linked
-        }
+            if task_id in task_tokens and commitment_id != exclude_commitment_id:
+                linked[commitment_id].append(task_id)
+        self.sums, self.counts = defaultdict(dict), defaultdict(int)
+        for commitment_id, tokens in read():
+            if commitment_id in linked and commitment_id != exclude_commitment_id:
+                vector = self.tfidf.vector(tokens)
+                for task_id in linked[commitment_id]:
+                    add(self.sums[task_id], vector)
+                    self.counts[task_id] += 1
         self.title_vectors = {task_id: self.tfidf.vector(task_tokens[task_id]) for task_id in self.task_ids}
         self.profiles = {task_id: self._profile(task_id) for task_id in self.task_ids}
 
     def _profile(self, task_id, without=None):
+        """Title, plus the centroid of the task's commitments (less ``without``, a member's vector)."""
         profile = {}
         add(profile, self.title_vectors[task_id], TITLE_WEIGHT)
-        linked = [cid for cid in self.members.get(task_id, []) if cid != without]
-        for commitment_id in linked:
-            add(profile, self.member_vectors[commitment_id], 1.0 / len(linked))
+        n = self.counts.get(task_id, 0) - (1 if without is not None else 0)
+        if n > 0:
+            add(profile, self.sums[task_id], 1.0 / n)
+            if without is not None:
+                add(profile, without, -1.0 / n)
+                # A word only ``without`` had is left as rounding dust, not a weight to match on.
+                profile = {t: w for t, w in profile.items() if abs(w) > 1e-12}
         return normalised(profile)
 
-    def rank(self, tokens, *, without_commitment_id=None):
+    def rank(self, tokens, *, without=None):
         """[(task_id, score)] best first; ties keep the tasks' printed order.
 
-        ``without_commitment_id``: profiles rebuilt without that commitment's curated links, so a
-        saved commitment is not judged by its own text (the IDF still counts it; a full refit,
-        as ``evaluate_leave_one_out`` does, costs a pass over every document).
+        ``without``: (document tokens, curated task ids) of a commitment counted in the fit; the
+        profiles of those tasks are rebuilt without it, so a saved commitment is not judged by its
+        own text (the IDF still counts it; a full refit, as ``evaluate_leave_one_out`` does, costs a
+        pass over every document).
         """
         profiles = self.profiles
-        if without_commitment_id in self.member_vectors:
+        if without is not None:
+            own_tokens, task_ids = without
             profiles = dict(profiles)
-            for task_id, linked in self.members.items():
-                if without_commitment_id in linked:
-                    profiles[task_id] = self._profile(task_id, without=without_commitment_id)
+            own = self.tfidf.vector(own_tokens)
+            for task_id in task_ids:
+                if task_id in profiles:
+                    profiles[task_id] = self._profile(task_id, without=own)
         vector = self.tfidf.vector(tokens)
         scored = [(task_id, cosine(vector, profiles[task_id])) for task_id in self.task_ids]
         return sorted(scored, key=lambda pair: -pair[1])
@@ -97,26 +117,39 @@ def _model_fingerprint():
     return (*documents_fingerprint(), links["n"], links["last"], tasks["n"], tasks["last"])
 
 
-def load_training_data():
-    """(tasks, documents, links) as TaskModel takes them, in three queries."""
-    tasks = [
+def _task_rows():
+    return [
         (pk, f"{title}\n{description}")
         for pk, title, description in KeyTask.objects.order_by("order", "pk").values_list(
             "pk", "title", "description"
         )
     ]
-    documents = {
-        cid: segmentation.expand(words.split())
-        for cid, words in SearchDocument.objects.order_by("pk").values_list("commitment_id", "words")
-    }
-    links = list(
+
+
+def _curated_links():
+    return list(
         TaskLink.objects.filter(origin=LinkOrigin.CURATED).order_by("pk").values_list("commitment_id", "task_id")
     )
-    return tasks, documents, links
+
+
+def _document_tokens(words):
+    return segmentation.expand(words.split())
+
+
+def stream_documents():
+    """(commitment id, tokens) of every search document, read in chunks: never all in memory."""
+    rows = SearchDocument.objects.order_by("pk").values_list("commitment_id", "words")
+    for commitment_id, words in rows.iterator(chunk_size=2000):
+        yield commitment_id, _document_tokens(words)
+
+
+def load_training_data():
+    """(tasks, documents, links) as TaskModel takes them, in three queries, every document in memory."""
+    return _task_rows(), dict(stream_documents()), _curated_links()
 
 
 def _task_model():
-    return cached("tasks", lambda: TaskModel(*load_training_data()), _model_fingerprint)
+    return cached("tasks", lambda: TaskModel(_task_rows(), stream_documents, _curated_links()), _model_fingerprint)
 
 
 def suggest_tasks(text, *, limit=5, exclude_commitment_id=None):
@@ -124,7 +157,16 @@ def suggest_tasks(text, *, limit=5, exclude_commitment_id=None):
     tokens = _tokens(text)
     if not tokens:
         return []
-    ranked = _task_model().rank(tokens, without_commitment_id=exclude_commitment_id)
+    model = _task_model()
+    without = None
+    if exclude_commitment_id is not None:
+        # Counted in the fit only with a document and curated links: then its own vector comes out.
+        words = SearchDocument.objects.filter(pk=exclude_commitment_id).values_list("words", flat=True).first()
+        links = TaskLink.objects.filter(commitment=exclude_commitment_id, origin=LinkOrigin.CURATED)
+        task_ids = list(links.values_list("task_id", flat=True)) if words is not None else []
+        if task_ids:
+            without = (_document_tokens(words), task_ids)
+    ranked = model.rank(tokens, without=without)
     ranked = [(task_id, score) for task_id, score in ranked if score > 0][:limit]
     tasks = KeyTask.objects.select_related("parent").in_bulk([task_id for task_id, _ in ranked])
     return [Suggestion(tasks[task_id], round(score, 4)) for task_id, score in ranked if task_id in tasks]

@@ -14,12 +14,13 @@ from collections import Counter
 
 
 class TfIdf:
-    """IDF from a list of token lists; vectors are sublinear TF × IDF, L2-normalised dicts."""
+    """IDF from token lists (any iterable, read once); vectors are sublinear TF × IDF, L2-normalised dicts."""
 
     def __init__(self, documents):
-        self.size = len(documents)
+        self.size = 0
         self.df = Counter()
         for tokens in documents:
+            self.size += 1
             self.df.update(set(tokens))
 
     def idf(self, token):

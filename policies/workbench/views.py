@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import reminders, reports, services
@@ -47,11 +48,11 @@ def _back(anchor=""):
 
 def _require_reviewer(request):
     if not is_reviewer(request.user):
-        raise PermissionDenied("只有督查员可以进行此操作。")
+        raise PermissionDenied(_("只有督查员可以进行此操作。"))
 
 
 def _error_text(error):
-    return "；".join(error.messages)
+    return _("；").join(error.messages)
 
 
 def _ids(values):
@@ -65,28 +66,33 @@ def review(request):
     _require_reviewer(request)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
-        messages.error(request, "未知的审核操作。")
+        messages.error(request, _("未知的审核操作。"))
         return _back("pending")
     updates = selectors.pending_for_review(request.user, _ids(request.POST.getlist("update")))
     if not updates:
-        messages.error(request, "没有可审核的填报：请先勾选；已被审核的填报不再列出。")
+        messages.error(request, _("没有可审核的填报：请先勾选；已被审核的填报不再列出。"))
         return _back("pending")
     try:
         if decision == "approve":
             done = services.approve_updates(updates=updates, reviewer=request.user)
-            messages.success(request, f"已审核通过 {len(done)} 条进展填报，相关承诺的状态和进度已更新。")
+            messages.success(request, ngettext(
+                "已审核通过 %(count)d 条进展填报，相关承诺的状态和进度已更新。",
+                "已审核通过 %(count)d 条进展填报，相关承诺的状态和进度已更新。", len(done)) % {"count": len(done)})
         else:
             done = services.reject_updates(updates=updates, reviewer=request.user, reason=request.POST.get("reason", ""))
-            messages.warning(request, f"已退回 {len(done)} 条进展填报，填报人会在工作台看到退回理由。")
+            messages.warning(request, ngettext(
+                "已退回 %(count)d 条进展填报，填报人会在工作台看到退回理由。",
+                "已退回 %(count)d 条进展填报，填报人会在工作台看到退回理由。", len(done)) % {"count": len(done)})
     except ValidationError as error:
-        messages.error(request, f"未能{'通过' if decision == 'approve' else '退回'}：{_error_text(error)}")
+        failed = _("未能通过：%(error)s") if decision == "approve" else _("未能退回：%(error)s")
+        messages.error(request, failed % {"error": _error_text(error)})
     return _back("pending")
 
 
 def _get_commitment_for_user(user, pk):
     commitment = visible_commitments(user).filter(pk=pk).first()
     if commitment is None:
-        raise Http404("没有找到该承诺事项，或你无权查看。")
+        raise Http404(_("没有找到该承诺事项，或你无权查看。"))
     return commitment
 
 
@@ -98,9 +104,9 @@ def close(request, pk):
     try:
         services.close_commitment(commitment=commitment, reviewer=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
-        messages.error(request, f"未能销号：{_error_text(error)}")
+        messages.error(request, _("未能销号：%(error)s") % {"error": _error_text(error)})
     else:
-        messages.success(request, f"已销号：{commitment.summary}。它仍在公开页面上，连同全部记录。")
+        messages.success(request, _("已销号：%(summary)s。它仍在公开页面上，连同全部记录。") % {"summary": commitment.summary})
     return _back("to-close")
 
 
@@ -112,10 +118,10 @@ def chase(request, pk):
     try:
         sent = reminders.chase_commitment(commitment=commitment, sender=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
-        messages.error(request, f"未能催办：{_error_text(error)}")
+        messages.error(request, _("未能催办：%(error)s") % {"error": _error_text(error)})
     else:
-        names = "、".join(reminder.recipient.get_username() for reminder in sent)
-        messages.success(request, f"已向 {names} 发送催办：{commitment.summary}。")
+        names = _("、").join(reminder.recipient.get_username() for reminder in sent)
+        messages.success(request, _("已向 %(names)s 发送催办：%(summary)s。") % {"names": names, "summary": commitment.summary})
     return _back("attention")
 
 
@@ -127,11 +133,11 @@ def monthly_report(request):
     fmt = request.GET.get("format", "xlsx")
     try:
         if fmt not in reports.FORMATS:
-            raise ValidationError("格式只能是 xlsx 或 pdf。")
+            raise ValidationError(_("格式只能是 xlsx 或 pdf。"))
         report = reports.monthly_report(conference=reports.find_conference(request.GET.get("conference")),
                                         month=reports.parse_month(request.GET.get("month")))
     except ValidationError as error:
-        messages.error(request, f"未能生成月报：{_error_text(error)}")
+        messages.error(request, _("未能生成月报：%(error)s") % {"error": _error_text(error)})
         return _back("monthly-report")
     response = HttpResponse(reports.render(report, fmt), content_type=reports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{reports.file_name(report, fmt)}"'

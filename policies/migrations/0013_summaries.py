@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0011_stored_keywords'),
+        ('policies', '0012_update_reported_index'),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Fill the summary rows of 0012 for an existing database, in a few set-based statements (seconds at
+"""Fill the summary rows of 0013 for an existing database, in a few set-based statements (seconds at
 100,000 commitments): the same rebuild as ``manage.py rebuild_summaries``."""
 
 from django.db import migrations
@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("policies", "0012_summaries")]
+    dependencies = [("policies", "0013_summaries")]
 
-    # Going back drops the tables with 0012: nothing to undo here.
+    # Going back drops the tables with 0013: nothing to undo here.
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
