@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Avg, Case, Count, F, OuterRef, Prefetch, Q, Value, When, Window
+from django.db.models import Avg, Case, Count, F, OuterRef, Prefetch, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.query import ModelIterable
 from django.utils import timezone
@@ -100,19 +100,31 @@ class CommitmentQuerySet(models.QuerySet):
     def in_conference(self, conference):
         return self.filter(statement__source__conference=conference)
 
+    def stat_groups(self, *by, today=None):
+        """Rows of (fields ``by``…, status, light, n, percent_total): these commitments counted in one GROUP BY.
+
+        The light is computed once a row this way: fifteen filtered counts repeated its CASE (and its
+        milestone lookups) once a count, 0.1–0.2 s at 100,000 on either database. ``summed_stats``
+        turns rows into stats(); grouped by organization too, the same rows give the dashboard's
+        organization roll-up, so one pass over the commitments serves both.
+        """
+        return (
+            self.order_by().with_light(today).values(*by, "status", "light")
+            .annotate(n=Count("pk"), percent_total=Sum("percent"))
+        )
+
     def stats(self, today=None):
         """Totals over this queryset in one query: count, average percent, per status, per light,
         and ``reported``, how many have any approved progress report."""
-        result = self.order_by().with_light(today).aggregate(**_stats_aggregates())
-        return _rounded(result)
+        return summed_stats(self.stat_groups(today=today))
 
     def stats_by_conference(self, today=None):
         """{conference id: stats()} for the conferences these commitments belong to, in one query."""
-        rows = (
-            self.order_by().with_light(today).values(conference=F("statement__source__conference"))
-            .annotate(**_stats_aggregates())
-        )
-        return {row.pop("conference"): _rounded(row) for row in rows}
+        groups = {}
+        conference = "statement__source__conference"
+        for row in self.stat_groups(conference, today=today):
+            groups.setdefault(row[conference], []).append(row)
+        return {pk: summed_stats(rows) for pk, rows in groups.items()}
 
     def first_per_conference(self, n):
         """At most ``n`` rows of each conference, in the order of the source, in one query."""
@@ -194,21 +206,18 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-def _stats_aggregates():
-    aggregates = {
-        "total": Count("pk"),
-        "avg_percent": Avg("percent"),
-        "reported": Count("pk", filter=~Q(status=Status.NOT_REPORTED)),
-    }
-    for status in STATUS_ORDER:
-        aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
-    for light in LIGHT_ORDER:
-        aggregates[f"light_{light}"] = Count("pk", filter=Q(light=light))
-    return aggregates
-
-
-def _rounded(stats):
-    stats["avg_percent"] = round(stats["avg_percent"] or 0, 1)
+def summed_stats(rows):
+    """stats() from ``stat_groups`` rows (of one set of commitments): sums, no query."""
+    keys = ["total", *(f"status_{status}" for status in STATUS_ORDER), *(f"light_{light}" for light in LIGHT_ORDER)]
+    stats = dict.fromkeys(keys, 0)
+    percent_total = 0
+    for row in rows:
+        stats["total"] += row["n"]
+        stats[f"status_{row['status']}"] += row["n"]
+        stats[f"light_{row['light']}"] += row["n"]
+        percent_total += row["percent_total"]
+    stats["reported"] = stats["total"] - stats[f"status_{Status.NOT_REPORTED}"]
+    stats["avg_percent"] = round(percent_total / stats["total"], 1) if stats["total"] else 0
     return stats
 
 

@@ -3,10 +3,11 @@
 They may use several models at once, which is why they are here and not in ``querysets``.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from .choices import LIGHT_ORDER, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
 from .models import Commitment, Conference, KeyTask, Organization, ProgressUpdate
+from .querysets import summed_stats
 
 # The most rows of one conference an organization's or official's page shows before linking to the list.
 ROWS_PER_CONFERENCE = 20
@@ -52,11 +53,14 @@ def breakdown(stats, prefix, order, labels):
 def dashboard_stats(*, conference, today=None, latest=8, red=12):
     """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
-    1 totals, 2 key tasks, 3 their roll-ups, 4 their sub-items, 5 organizations with roll-ups,
-    6 latest approved updates, 7 the first red-light commitments.
+    1 the commitments grouped by organization, status and light (the totals and the organizations'
+    roll-ups), 2 those organizations, 3 key tasks, 4 their roll-ups, 5 their sub-items, 6 latest
+    approved updates, 7 the first red-light commitments.
     """
     commitments = Commitment.objects.in_conference(conference)
-    totals = commitments.stats(today)
+    rows = list(commitments.stat_groups("organization", today=today))
+    totals = summed_stats(rows)
+    rollups = _organization_rollups(rows)
     tasks = list(
         KeyTask.objects.in_conference(conference).top_level()
         .with_rollup()
@@ -66,15 +70,19 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         )
         .order_by("order", "pk")
     )
-    organizations = list(
-        Organization.objects.in_conference(conference).with_rollup(conference=conference).order_by("kind", "name")
-    )
+    organizations = list(Organization.objects.filter(pk__in=rollups).order_by("kind", "name"))
+    for organization in organizations:
+        organization.__dict__.update(rollups[organization.pk])
     groups = []
     for title, kinds in ORGANIZATION_GROUPS:
         members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
         if members:
             groups.append((title, members))
-    updates = list(ProgressUpdate.objects.for_timeline().filter(commitment__in=commitments)[:latest])
+    # EXISTS, not IN: each update, latest first, is checked against its commitment, and the scan stops at
+    # the eighth. With IN, SQLite read every approved update of the conference's commitments and sorted
+    # them (0.12 s at 100,000).
+    in_conference = Exists(commitments.filter(pk=OuterRef("commitment_id")))
+    updates = list(ProgressUpdate.objects.for_timeline().filter(in_conference)[:latest])
     red_rows = list(
         commitments.for_listing()
         .with_light(today)
@@ -106,6 +114,21 @@ def conference_overview(*, today=None):
         "status_breakdown": breakdown(totals, "status_", STATUS_ORDER, dict(Status.choices)),
         "light_breakdown": breakdown(totals, "light_", LIGHT_ORDER, dict(Light.choices)),
     }
+
+
+def _organization_rollups(rows):
+    """{organization id: what OrganizationQuerySet.with_rollup annotates} from ``stat_groups`` rows."""
+    rollups = {}
+    for row in rows:
+        figures = rollups.setdefault(row["organization"], {
+            "n_commitments": 0, "percent_total": 0, **{f"n_{status}": 0 for status in STATUS_ORDER},
+        })
+        figures["n_commitments"] += row["n"]
+        figures["percent_total"] += row["percent_total"]
+        figures[f"n_{row['status']}"] += row["n"]
+    for figures in rollups.values():
+        figures["avg_percent"] = figures.pop("percent_total") / figures["n_commitments"]
+    return rollups
 
 
 def _no_stats():
