@@ -7,12 +7,14 @@ from django.conf import settings
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from policies import invalidation
-from policies.models import Commitment, KeyTask, Organization, TaskLink
+from policies import invalidation, selectors
+from policies.models import Commitment, KeyTask, Milestone, Organization, TaskLink
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import make_commitment, make_update, make_world
+from .factories import (
+    make_commitment, make_official, make_organization, make_source, make_statement, make_update, make_world,
+)
 
 CLOSED = {"completed", "not_kept"}
 
@@ -212,8 +214,9 @@ class DashboardQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 the conferences (the latest is shown, all are in the switch), 2 totals, 3 tasks, 4 their
-        # roll-ups (their summary rows), 5 their sub-items, 6 organizations with roll-ups, 7 latest approved
+        # 1 the conferences (the latest is shown, all are in the switch), 2 the commitments grouped by
+        # organization, status and light (the totals and the organizations' roll-ups), 3 tasks, 4 their
+        # roll-ups (their summary rows), 5 their sub-items, 6 those organizations, 7 latest approved
         # updates, 8 red-light commitments, 9 the tasks' monthly summary rows for the progress-over-time
         # charts (history.task_charts)
         with self.assertNumQueries(9):
@@ -223,3 +226,46 @@ class DashboardQueryCountTests(TestCase):
             large = self.client.get("/")
         self.assertEqual(small.context["totals"]["total"] + 40, large.context["totals"]["total"])
         self.assertEqual(len(large.context["latest_updates"]), 8)
+
+
+class DashboardLightsTests(TestCase):
+    """Each way to a light, milestones included, counted alike by the dashboard and the conference overview."""
+
+    TODAY = datetime.date(2022, 6, 1)
+
+    @classmethod
+    def setUpTestData(cls):
+        d = datetime.date
+        source = make_source()
+        cls.conference = source.conference
+        statement = make_statement(official=make_official(organization=make_organization(name="甲区")), source=source)
+        reported = {"statement": statement, "status": "in_progress", "percent": 30, "last_update_on": d(2022, 5, 1)}
+        far = d(2025, 12, 31)
+        cls.red_by_milestone = make_commitment(summary="一期节点已过", due_date=far, **reported)
+        Milestone.objects.create(commitment=cls.red_by_milestone, due_on=d(2022, 5, 31), title="一期建成", target_percent=40)
+        cls.yellow_by_milestone = make_commitment(summary="一期节点将至", due_date=far, **reported)
+        Milestone.objects.create(commitment=cls.yellow_by_milestone, due_on=d(2022, 6, 20), title="一期建成", target_percent=40)
+        cls.green_past_milestone = make_commitment(summary="一期节点已达", due_date=far, **{**reported, "percent": 50})
+        Milestone.objects.create(commitment=cls.green_past_milestone, due_on=d(2022, 5, 31), title="一期建成", target_percent=40)
+        cls.red_by_due_date = make_commitment(summary="已过时限", due_date=d(2022, 5, 1), **reported)
+        cls.grey = make_commitment(summary="已完成", due_date=d(2022, 5, 1), **{**reported, "status": "completed",
+                                                                             "percent": 100})
+        cls.none = make_commitment(summary="尚无报告", due_date=d(2022, 5, 1), statement=statement)
+
+    def test_milestones_closed_and_unreported_commitments_light_the_totals_and_the_red_list(self):
+        dashboard = selectors.dashboard_stats(conference=self.conference, today=self.TODAY)
+        totals = dashboard["totals"]
+        expected = {"red": 2, "yellow": 1, "green": 1, "grey": 1, "none": 1}
+        self.assertEqual({light: totals[f"light_{light}"] for light in expected}, expected)
+        self.assertEqual((totals["total"], totals["reported"]), (6, 5))
+        self.assertEqual(totals["avg_percent"], round((30 * 3 + 50 + 100) / 6, 1))
+        # by due date: the one past its own due date first, then the one past its milestone
+        self.assertEqual(dashboard["red_commitments"], [self.red_by_due_date, self.red_by_milestone])
+        [organization] = [o for _, members in dashboard["organization_groups"] for o in members]
+        self.assertEqual((organization.n_commitments, organization.n_in_progress, organization.n_completed,
+                          organization.n_not_reported), (6, 4, 1, 1))
+        self.assertAlmostEqual(organization.avg_percent, (30 * 3 + 50 + 100) / 6)
+        overview = selectors.conference_overview(today=self.TODAY)
+        [conference] = overview["conferences"]
+        self.assertEqual(conference.stats, totals)
+        self.assertEqual(Commitment.objects.stats(self.TODAY), totals)
