@@ -7,7 +7,7 @@ annotates ``search_rank`` (higher is better) and orders by it; ``admin_search`` 
 On SQLite an FTS5 table over ``SearchDocument``, kept in step by triggers, ranks with BM25 (summary
 weighs 10, body 1); on PostgreSQL ``setweight(summary, 'A') || setweight(body, 'B')``
 ranks with ts_rank, over a stored tsvector column ``vector`` with a GIN index. The SQLite half is
-created by migration 0003_search_index, the PostgreSQL column by 0013_search_vector_stored.
+created by migration 0003_search_index, the PostgreSQL column by 0015_search_vector_stored.
 """
 
 from django.db import connection, models
@@ -15,7 +15,7 @@ from django.db.models import F, Value
 
 from . import segmentation
 
-# The stored, GIN-indexed tsvector column of migration 0013_search_vector_stored (PostgreSQL only).
+# The stored, GIN-indexed tsvector column of migration 0015_search_vector_stored (PostgreSQL only).
 PG_VECTOR_COLUMN = "vector"
 
 
@@ -58,7 +58,7 @@ def _search_sqlite(queryset, terms):
 
 class _DocumentVector(models.Expression):
     """The stored weighted tsvector of a commitment's SearchDocument (a column the model does not declare:
-    PostgreSQL generates it from the summary and body, see migration 0013_search_vector_stored)."""
+    PostgreSQL generates it from the summary and body, see migration 0015_search_vector_stored)."""
 
     def __init__(self):
         from django.contrib.postgres.search import SearchVectorField

@@ -35,7 +35,7 @@ def _on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0012_update_reported_index"),
+        ("policies", "0014_fill_summaries"),
     ]
 
     operations = [
