@@ -15,8 +15,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 FORMAT = "json-exact"
 
 # Not backed up: login sessions (a restore logs everyone out) and what is derived from the rows and
-# rebuilt after a restore (the search index and the keywords stored beside it).
-EXCLUDED = ["sessions", "policies.searchdocument", "policies.searchindexentry", "policies.keyword"]
+# rebuilt after a restore (the search index and the keywords stored beside it, the key tasks' summaries).
+EXCLUDED = ["sessions", "policies.searchdocument", "policies.searchindexentry", "policies.keyword",
+            "policies.commitmentmonth", "policies.taskmonth", "policies.taskrollup"]
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

@@ -9,10 +9,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext
 
-from .models import ProgressUpdate, TaskLink
+from .models import TaskMonth
 
 WIDTH, HEIGHT, PAD = 240, 72, 4  # the chart's user units; CSS scales it
 
@@ -81,42 +80,24 @@ def task_charts(tasks):
     """{task pk: Chart of its commitments' average percent at each month end}, for top-level ``tasks``
     annotated with ``n_commitments`` (KeyTask.objects.with_rollup()). Tasks with no approved update get none.
 
-    Two queries whatever the data size: the task links, and the approved updates read in commitment order.
-    Each update adds its change over the commitment's previous one to its month; the running sum over
-    months, divided by the task's commitments, is the average a month end would have shown.
+    One query whatever the data size, over the tasks' summary rows (``policies.summaries``): each month
+    holds the sum of the changes of the task's commitments over their previous month; the running sum
+    over months, divided by the task's commitments, is the average a month end would have shown.
     """
     tasks = [task for task in tasks if task.n_commitments]
     if not tasks:
         return {}
-    ids = [task.pk for task in tasks]
-    under = defaultdict(set)  # commitment → top-level tasks it counts for (once each, sub-items included)
-    links = TaskLink.objects.filter(Q(task_id__in=ids) | Q(task__parent_id__in=ids)).values_list(
-        "commitment_id", "task_id", "task__parent_id"
-    )
-    for commitment_id, task_id, parent_id in links.iterator(chunk_size=5000):
-        under[commitment_id].add(task_id if task_id in ids else parent_id)
-    changes = defaultdict(lambda: defaultdict(int))  # task → month end → sum of percent changes
-    updates = (
-        ProgressUpdate.objects.approved()
-        .filter(commitment_id__in=TaskLink.objects.filter(Q(task_id__in=ids) | Q(task__parent_id__in=ids)).values("commitment_id"))
-        .order_by("commitment_id", "reported_on", "pk")
-        .values_list("commitment_id", "reported_on", "percent")
-    )
-    current, previous = None, 0
-    for commitment_id, reported_on, percent in updates.iterator(chunk_size=5000):
-        if commitment_id != current:
-            current, previous = commitment_id, 0
-        month = _month_end(reported_on)
-        for task_id in under[commitment_id]:
-            changes[task_id][month] += percent - previous
-        previous = percent
+    changes = defaultdict(list)  # task → [(month, sum of percent changes)] in month order
+    rows = TaskMonth.objects.filter(task_id__in=[task.pk for task in tasks], entries__gt=0).order_by("task_id", "month")
+    for task_id, month, change in rows.values_list("task_id", "month", "change"):
+        changes[task_id].append((month, change))
     charts = {}
     for task in tasks:
         if not changes[task.pk]:
             continue
         total, series = 0, []
-        for month in sorted(changes[task.pk]):
-            total += changes[task.pk][month]
-            series.append((month, round(total / task.n_commitments, 1)))
+        for month, change in changes[task.pk]:
+            total += change
+            series.append((_month_end(month), round(total / task.n_commitments, 1)))
         charts[task.pk] = step_chart(series)
     return charts

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from . import invalidation, search
+from . import invalidation, search, summaries
 from .choices import DraftState, LinkOrigin, TaskOrigin
 from .importer import read_report
 from .importer.text import is_heading_line
@@ -435,6 +435,7 @@ def accept_statements(*, drafts, reviewer):
         )
     # New commitments to index, new key tasks and links to fit suggestions on, new public pages.
     created = Commitment.objects.filter(statement__in=statements).values_list("pk", flat=True)
+    summaries.tasks_changed(TaskLink.objects.filter(commitment__in=created).values_list("task_id", flat=True).distinct())
     invalidation.commitments_changed(list(created))
     invalidation.tasks_changed()
     return statements, notes

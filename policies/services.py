@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
-from . import evidence, invalidation, search
+from . import evidence, invalidation, search, summaries
 from .models import Commitment, EvidenceFile, KeyTask, LinkOrigin, ProgressUpdate, ReviewState, Status, TaskLink
 from .roles import can_edit_update, can_see_commitment, is_reviewer, visible_commitments
 
@@ -27,20 +27,26 @@ def refresh_progress(*, commitments=None):
     Latest means the most recent ``reported_on``, ties broken by the later entry. A commitment
     with no approved update is "not reported" (尚无报告) at 0 %: the tracker knows nothing of it yet,
     which is not the same as a reporter saying it has not started. One UPDATE, whatever the number
-    of rows; the public pages show progress, so they go stale when it commits.
+    of rows; the public pages show progress, so they go stale when it commits, and the summary rows
+    of the key tasks they are under (``policies.summaries``) take the differences at once.
     """
     latest = ProgressUpdate.objects.approved().filter(commitment=OuterRef("pk")).latest_first()
     if commitments is None:
         queryset = Commitment.objects.all()
         invalidation.pages_changed(using=queryset.db)
+        before = None
     else:
         queryset = commitments
         invalidation.progress_changed(queryset, using=queryset.db)
-    return queryset.update(
+        before = summaries.progress_before(queryset)
+    changed = queryset.update(
         status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_REPORTED)),
         percent=Coalesce(Subquery(latest.values("percent")[:1]), Value(0)),
         last_update_on=Subquery(latest.values("reported_on")[:1]),
     )
+    # The key tasks' roll-ups and charts follow in the same transaction (all of them, without ``commitments``).
+    summaries.progress_changed(before, using=queryset.db)
+    return changed
 
 
 # The review workflow. A reporter's update is submitted; a reviewer approves or rejects it.
@@ -374,6 +380,7 @@ def accept_suggestion(*, commitment, task):
     link = TaskLink(commitment=commitment, task=task, origin=LinkOrigin.SUGGESTED, score=scores.get(task.pk, 0.0))
     link.full_clean()
     link.save()
+    summaries.tasks_changed([task.pk])
     invalidation.tasks_changed()
     return link
 
@@ -440,5 +447,7 @@ def restore_commitment(*, commitment_id, reviewer):
         link.save(force_insert=True)
         links.append(link)
     _refresh([commitment.pk])
+    # Its progress was counted under no task while it was deleted: count its tasks again.
+    summaries.tasks_changed([link.task_id for link in links])
     invalidation.commitments_changed([commitment.pk])
     return commitment, links

@@ -6,7 +6,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from policies import search
+from policies import search, summaries
 from policies.choices import OrganizationKind
 from policies.models import (
     Commitment,
@@ -117,6 +117,8 @@ def make_commitment(tasks=(), **kwargs):
     commitment = Commitment.objects.create(**kwargs)
     for task in tasks:
         TaskLink.objects.create(commitment=commitment, task=task)
+    # Counted under its tasks at once, as after an admin save of its links.
+    summaries.tasks_changed([task.pk for task in tasks])
     # Searchable at once, as after an admin save (there the indexing waits for the commit).
     search.index_commitments([commitment.pk])
     return commitment

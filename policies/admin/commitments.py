@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext
 
-from .. import invalidation, ledger, search, services
+from .. import invalidation, ledger, search, services, summaries
 from ..choices import LIGHT_COLOURS, Light, ReviewState, Status
 from ..filters import ORGANIZATION_MENUS, CommitmentFilter
 from ..models import Commitment, KeyTask, Milestone, ProgressUpdate, Reminder, TaskLink
@@ -209,6 +209,24 @@ class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, Derived
         # The links inline: the task pages and the suggestions' profiles; the milestones inline: the lights
         # on every page (tasks_changed makes the pages stale too).
         invalidation.tasks_changed()
+
+    def save_related(self, request, form, formsets, change):
+        # Links added or removed in the inlines move the commitment in or out of their tasks' roll-ups.
+        before = set(form.instance.links.values_list("task_id", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.links.values_list("task_id", flat=True))
+        if before != after:
+            summaries.tasks_changed(before | after)
+
+    def delete_model(self, request, obj):
+        tasks = list(obj.links.values_list("task_id", flat=True))  # deleted with it
+        super().delete_model(request, obj)
+        summaries.tasks_changed(tasks)
+
+    def delete_queryset(self, request, queryset):
+        tasks = list(TaskLink.objects.filter(commitment__in=queryset).values_list("task_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        summaries.tasks_changed(tasks)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .. import invalidation
+from .. import invalidation, summaries
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
 from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin
 from .passage_forms import KeyTaskAdminForm, StatementAdminForm
@@ -82,6 +82,13 @@ class KeyTaskAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
         # A task's title and description are part of what the suggestions are fitted on.
         invalidation.tasks_changed()
 
+    def save_model(self, request, obj, form, change):
+        # A sub-item moved to another parent takes its commitments from one roll-up to the other.
+        old_parent = KeyTask.objects.filter(pk=obj.pk).values_list("parent_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if old_parent != obj.parent_id:
+            summaries.tasks_changed([obj.pk, old_parent])
+
 
 @admin.register(TaskLink)
 class TaskLinkAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
@@ -94,6 +101,21 @@ class TaskLinkAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin)
 
     def derived_data_changed(self, objs):
         invalidation.tasks_changed()
+
+    # The key tasks' roll-ups count the links: those of the tasks a link leaves or joins are counted again.
+    def save_model(self, request, obj, form, change):
+        old_task = TaskLink.objects.filter(pk=obj.pk).values_list("task_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        summaries.tasks_changed([old_task, obj.task_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        summaries.tasks_changed([obj.task_id])
+
+    def delete_queryset(self, request, queryset):
+        tasks = list(queryset.values_list("task_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        summaries.tasks_changed(tasks)
 
 
 @admin.register(Organization)

@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, transaction
 
-from .. import search
+from .. import search, summaries
 from ..cache import bump_data_version
 from ..choices import LinkOrigin, OrganizationKind, ReviewState, Status
 from ..models import Commitment, Conference, Official, Organization, ProgressUpdate, Source, Statement, TaskLink
@@ -226,6 +226,8 @@ def generate(*, using, commitments, seed):
             cursor.execute(sql)
         # refresh_progress is atomic on the default database; here the transaction is the demo database's.
         refresh_progress.__wrapped__(commitments=Commitment.objects.using(using))
+        # The links were inserted around every write path too: the key tasks' summaries from scratch.
+        summaries.rebuild(using=using)
         # Rows were written around the ORM's signals: derive the search documents in one pass.
         search.rebuild_index(using=using)
 

@@ -19,9 +19,11 @@ from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
 from .reminders import Reminder
 from .search import Keyword, SearchDocument, SearchIndexEntry
+from .summaries import CommitmentMonth, TaskMonth, TaskRollup
 
 __all__ = [
     "Commitment",
+    "CommitmentMonth",
     "Conference",
     "DraftCommitment",
     "DraftState",
@@ -49,5 +51,7 @@ __all__ = [
     "Statement",
     "Status",
     "TaskLink",
+    "TaskMonth",
     "TaskOrigin",
+    "TaskRollup",
 ]

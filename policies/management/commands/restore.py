@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import connection, transaction
 
+from policies import summaries
 from policies.models import Commitment
 
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 ContentType.objects.clear_cache()
                 call_command("loaddata", str(path), verbosity=0)
                 call_command("rebuild_search_index", stdout=StringIO())
+                summaries.rebuild()
         except DeserializationError as error:
             raise CommandError(f"备份文件无法读取，数据库未改变：{error}") from None
         finally:
