@@ -306,6 +306,10 @@ def _summed_rollups(task_model, task_ids, using):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def menu(self):
+        """(pk, name) of each, for a <select>: read as tuples, not as one model instance per option."""
+        return list(self.values_list("pk", "name"))
+
     def in_conference(self, conference):
         """Organizations with commitments in ``conference``."""
         return self.filter(pk__in=_related(self.model, "commitments").objects.in_conference(conference).values("organization"))
@@ -326,6 +330,10 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class OfficialQuerySet(models.QuerySet):
+    def menu(self):
+        """(pk, label) of each, for a <select>, labelled as ``str(official)`` is."""
+        return [(pk, self.model.label(name, title)) for pk, name, title in self.values_list("pk", "name", "title")]
+
     def in_conference(self, conference):
         """Officials quoted in a source of ``conference``."""
         statements = _related(self.model, "statements").objects.filter(source__conference=conference)

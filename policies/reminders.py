@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Commitment, ProgressUpdate, Reminder, ReminderKind, ReviewState
 from .choices import CLOSED_STATUSES
@@ -126,13 +127,15 @@ def send_digests(*, today=None, due_days=None, silent_days=None):
 def chase_commitment(*, commitment, sender, note="", today=None):
     """A reviewer's 催办 on one commitment: an email to each active reporter of its organization."""
     if not is_reviewer(sender):
-        raise PermissionDenied("只有督查员可以催办。")
+        raise PermissionDenied(_("只有督查员可以催办。"))
     if commitment.closed_on:
-        raise ValidationError("这项承诺已销号，无需催办。")
+        raise ValidationError(_("这项承诺已销号，无需催办。"))
     today = today or timezone.localdate()
     recipients = list(_recipients().filter(reporter__organization_id=commitment.organization_id))
     if not recipients:
-        raise ValidationError(f"{commitment.organization.name}没有可接收邮件的填报员（账户有效且填写了邮箱）。")
+        raise ValidationError(
+            _("%(organization)s没有可接收邮件的填报员（账户有效且填写了邮箱）。") % {"organization": commitment.organization.name}
+        )
     note = (note or "").strip()
     subject = f"【承诺跟踪】催办：{commitment.summary}"[:200]
     body = "\n".join([

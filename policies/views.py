@@ -178,8 +178,13 @@ def _dress_filter_form(form, conference):
         form.fields["conference"].widget = forms.HiddenInput()
     form.fields["task"].widget = QuickSelect(choices=[("", gettext("全部")), *task_choices(conference)])
     for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+        if type(field.widget) is not forms.Select:
+            continue
+        choices = field.widget.choices
+        if isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "menu"):
+            # Organizations and officials: ~600 options, which ModelChoiceIterator builds as model instances.
+            choices = [("", field.empty_label), *field.queryset.menu()]
+        field.widget = QuickSelect(attrs=field.widget.attrs, choices=choices)
 
 
 @cache_public_page(scope=lambda kwargs: f"commitment:{kwargs['pk']}")

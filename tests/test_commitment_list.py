@@ -208,6 +208,15 @@ class FilterMenuMarkupTests(TestCase):
                 self.assertIsInstance(field.field.widget, QuickSelect)
                 plain = forms.Select(choices=field.field.widget.choices)
                 self.assertEqual(self.options(str(field)), self.options(plain.render(name, field.value())))
+        # The organization and official menus are read as tuples: the same options as Django's own
+        # ModelChoiceField, labels (姓名（职务）) and order included.
+        for name in ("organization", "district", "department", "official"):
+            with self.subTest(name=name):
+                field = form[name]
+                django_field = forms.ModelChoiceField(queryset=field.field.queryset, empty_label=field.field.empty_label)
+                plain = forms.Select(choices=django_field.choices)
+                self.assertEqual(self.options(str(field)), self.options(plain.render(name, field.value())))
+                self.assertGreater(len(self.options(str(field))), 1)
         self.assertContains(response, f'<option value="{self.district.pk}" selected>&lt;b&gt;演示&lt;/b&gt;区</option>', html=True)
         self.assertContains(response, '<option value="behind" selected>', html=False)
         self.assertNotContains(response, "<b>演示</b>")

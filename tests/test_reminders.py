@@ -113,6 +113,14 @@ class ChaseTests(TestCase):
         self.assertEqual(mail.outbox, [])
         self.assertFalse(Reminder.objects.exists())
 
+    def test_a_reviewer_using_the_english_interface_is_told_in_english_why_nobody_can_be_chased(self):
+        lonely = make_commitment(organization=make_organization(name="无人区"))
+        self.client.force_login(self.reviewer)
+        response = self.client.post(f"/workbench/commitments/{lonely.pk}/chase/", follow=True,
+                                    headers={"accept-language": "en"})
+        self.assertContains(response, "无人区 has no reporter who can receive email")
+        self.assertEqual(mail.outbox, [])
+
     def test_chase_service_refuses_reporters(self):
         from django.core.exceptions import PermissionDenied
 

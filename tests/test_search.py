@@ -6,6 +6,9 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
+from unittest import skipUnless
+
+from django.db import connection
 from django.test import TestCase
 
 from policies import search
@@ -305,3 +308,27 @@ class HighlightTests(TestCase):
 
     def test_query_terms_drop_stop_words_and_repeats(self):
         self.assertEqual(search.query_terms("科技的 平台 科技，"), ["科技", "平台"])
+
+
+@skipUnless(connection.vendor == "postgresql", "the stored tsvector column exists on PostgreSQL only; SQLite ranks in FTS5")
+class StoredVectorTests(TestCase):
+    """PostgreSQL ranks with the stored column, so a common word no longer rebuilds every match's vector."""
+
+    def test_search_ranks_with_the_stored_vector_and_an_edit_is_found_at_once(self):
+        commitment = make_commitment(summary="新建冷链物流中心3个")
+        search.index_commitments([commitment.pk])
+        sql = str(search.search_commitments(Commitment.objects.all(), "冷链").query)
+        self.assertIn('"vector"', sql)
+        self.assertNotIn("to_tsvector", sql)  # nothing recomputed per row
+        self.assertEqual(found("冷链"), [commitment])
+
+        Commitment.objects.filter(pk=commitment.pk).update(summary="新建智慧港口2个")
+        search.index_commitments([commitment.pk])  # PostgreSQL regenerates the stored vector with the row
+        self.assertEqual(found("冷链"), [])
+        self.assertEqual(found("港口"), [commitment])
+
+    def test_the_stored_vector_has_its_index(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'policies_searchdocument_vector'")
+            (definition,) = cursor.fetchone()
+        self.assertIn("gin (vector)", definition)

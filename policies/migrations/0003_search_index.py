@@ -31,7 +31,7 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS policies_searchdocument_fts_insert",
     "DROP TABLE IF EXISTS policies_searchindexentry",
 ]
-# The expression must match search.PG_VECTOR_SQL exactly, or PostgreSQL will not use the index.
+# Replaced by a stored column and its own index in migration 0015_search_vector_stored.
 POSTGRES_FORWARD = [
     """CREATE INDEX policies_searchdocument_tsv ON policies_searchdocument USING GIN (
         (setweight(to_tsvector('simple'::regconfig, summary), 'A') || setweight(to_tsvector('simple'::regconfig, body), 'B')))""",

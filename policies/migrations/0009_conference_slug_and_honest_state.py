@@ -26,8 +26,12 @@ def mark_unreported(apps, schema_editor):
     db = schema_editor.connection.alias
     Commitment = apps.get_model("policies", "Commitment")
     ProgressUpdate = apps.get_model("policies", "ProgressUpdate")
-    approved = ProgressUpdate.objects.using(db).filter(review_state="approved").values("commitment")
-    Commitment.objects.using(db).exclude(pk__in=approved).update(status="not_reported", percent=0, last_update_on=None)
+    # NOT EXISTS, not NOT IN: PostgreSQL hashes a NOT IN list only when it fits in work_mem, and otherwise
+    # rescans it for every commitment (over 14 minutes at 100,000 commitments and 600,000 approvals).
+    approved = ProgressUpdate.objects.using(db).filter(review_state="approved", commitment=models.OuterRef("pk"))
+    Commitment.objects.using(db).filter(~models.Exists(approved)).update(
+        status="not_reported", percent=0, last_update_on=None
+    )
 
 
 def mark_unreported_backwards(apps, schema_editor):

@@ -65,7 +65,12 @@ class Official(models.Model):
         ]
 
     def __str__(self):
-        return gettext("%(name)s（%(title)s）") % {"name": self.name, "title": self.title}
+        return self.label(self.name, self.title)
+
+    @staticmethod
+    def label(name, title):
+        """How an official is named in menus and lists: 姓名（时任职务）."""
+        return gettext("%(name)s（%(title)s）") % {"name": name, "title": title}
 
     def natural_key(self):
         return (self.name, *self.organization.natural_key())

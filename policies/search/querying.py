@@ -5,8 +5,9 @@ annotates ``search_rank`` (higher is better) and orders by it; ``admin_search`` 
 ``ModelAdmin.get_search_results``; ``query_terms(query)`` are the words a page should highlight.
 
 On SQLite an FTS5 table over ``SearchDocument``, kept in step by triggers, ranks with BM25 (summary
-weighs 10, body 1); on PostgreSQL a GIN index over ``setweight(summary, 'A') || setweight(body, 'B')``
-ranks with ts_rank. Both are created by migration 0003_search_index.
+weighs 10, body 1); on PostgreSQL ``setweight(summary, 'A') || setweight(body, 'B')``
+ranks with ts_rank, over a stored tsvector column ``vector`` with a GIN index. The SQLite half is
+created by migration 0003_search_index, the PostgreSQL column by 0015_search_vector_stored.
 """
 
 from django.db import connection, models
@@ -14,11 +15,8 @@ from django.db.models import F, Value
 
 from . import segmentation
 
-# Stay textually in step with the GIN index of migration 0003_search_index so the planner uses it.
-PG_VECTOR_SQL = (
-    "(setweight(to_tsvector('simple'::regconfig, {summary}), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, {body}), 'B'))"
-)
+# The stored, GIN-indexed tsvector column of migration 0015_search_vector_stored (PostgreSQL only).
+PG_VECTOR_COLUMN = "vector"
 
 
 def query_terms(query):
@@ -59,7 +57,8 @@ def _search_sqlite(queryset, terms):
 
 
 class _DocumentVector(models.Expression):
-    """The weighted tsvector of a commitment's SearchDocument, exactly as the GIN index spells it."""
+    """The stored weighted tsvector of a commitment's SearchDocument (a column the model does not declare:
+    PostgreSQL generates it from the summary and body, see migration 0015_search_vector_stored)."""
 
     def __init__(self):
         from django.contrib.postgres.search import SearchVectorField
@@ -68,14 +67,13 @@ class _DocumentVector(models.Expression):
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         clone = self.copy()
+        # Resolving a declared column of the same table joins SearchDocument and names its alias.
         clone.summary = F("search_document__summary").resolve_expression(query, allow_joins, reuse, summarize)
-        clone.body = F("search_document__body").resolve_expression(query, allow_joins, reuse, summarize)
         return clone
 
     def as_sql(self, compiler, connection):
-        summary, summary_params = compiler.compile(self.summary)
-        body, body_params = compiler.compile(self.body)
-        return PG_VECTOR_SQL.format(summary=summary, body=body), [*summary_params, *body_params]
+        table = compiler.quote_name_unless_alias(self.summary.alias)
+        return f"{table}.{connection.ops.quote_name(PG_VECTOR_COLUMN)}", []
 
 
 def _search_postgresql(queryset, terms):
