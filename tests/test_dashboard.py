@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from unittest.mock import patch
 
 from django.conf import settings
 from django.test import TestCase, override_settings
@@ -269,3 +270,38 @@ class DashboardLightsTests(TestCase):
         [conference] = overview["conferences"]
         self.assertEqual(conference.stats, totals)
         self.assertEqual(Commitment.objects.stats(self.TODAY), totals)
+
+
+class LatestUpdatesWindowTests(TestCase):
+    """The latest updates are looked for among the latest of any conference first, then among all of the
+    conference's own: an older conference's page still lists its own latest, newest first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.old, cls.new = make_source(), make_source()
+        d = datetime.date
+        cls.old_updates = [
+            make_update(commitment=make_commitment(source=cls.old), reported_on=d(2021, month, 1), review_state="approved")
+            for month in (3, 5, 4)
+        ]
+        cls.new_updates = [
+            make_update(commitment=make_commitment(source=cls.new), reported_on=d(2022, month, 1), review_state="approved")
+            for month in (1, 2, 3)
+        ]
+        make_update(commitment=cls.old_updates[0].commitment, reported_on=d(2023, 1, 1), review_state="submitted")
+        refresh_progress()
+
+    def latest(self, source):
+        return selectors.dashboard_stats(conference=source.conference)["latest_updates"]
+
+    def test_an_older_conference_lists_its_own_updates_beyond_the_window(self):
+        newest_first = sorted(self.old_updates, key=lambda u: u.reported_on, reverse=True)
+        # 1 commitments grouped, 2 tasks (none, so no roll-ups or sub-items), 3 organizations, 4 the updates
+        # in the window (here every approved update), 5 red list
+        with self.assertNumQueries(5):
+            self.assertEqual(self.latest(self.old), newest_first)
+        with patch.object(selectors, "RECENT_UPDATES", 2):
+            # the window holds only the new conference's two latest: one more query, all of the old one's
+            with self.assertNumQueries(6):
+                self.assertEqual(self.latest(self.old), newest_first)
+            self.assertEqual(self.latest(self.new), sorted(self.new_updates, key=lambda u: u.reported_on, reverse=True))
