@@ -100,6 +100,14 @@ update = ProgressUpdate.objects.filter(review_state=ReviewState.SUBMITTED,
                                        commitment__organization_id={district}).order_by("pk").first()
 reviewer, _ = get_user_model().objects.get_or_create(username="bench-reviewer", defaults={{"is_staff": True}})
 reviewer.groups.add(Group.objects.get(name=REVIEWER_GROUP))
+if update is None:  # earlier runs on this database approved every submitted update of the district
+    import datetime
+    from policies.choices import Status
+    from policies.models import Commitment
+    commitment = Commitment.objects.filter(organization_id={district}).order_by("pk").first()
+    update = ProgressUpdate.objects.create(
+        commitment=commitment, author=reviewer, reported_on=datetime.date.today(), status=Status.IN_PROGRESS,
+        percent=min(100, commitment.percent + 1), note="基准测试提交的演示填报", review_state=ReviewState.SUBMITTED)
 services.approve_update(update=update, reviewer=reviewer)
 print(update.pk)
 """
