@@ -31,10 +31,6 @@ CJK = re.compile(r"[\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\
 
 # ---------------------------------------------------------------------------------------------- templates
 
-# The staff side's templates (following, workbench, admin) are linted here too; tests/test_translations_staff.py
-# lints them and the staff side's Python modules with its own allow-list.
-STAFF_TEMPLATE_DIRS = ()
-
 # Chinese a template may show in every language, each with why.
 TEMPLATE_ALLOWED = {
     # The language switch names the other language in that language.
@@ -60,18 +56,17 @@ def untranslated_template_text(source, allowed=()):
     return [line.strip() for line in source.splitlines() if CJK.search(line)]
 
 
-def public_templates():
+def all_templates():
+    """Every template: pages (.html) and mails (.txt), the public side's and the staff side's."""
     root = BASE / "templates"
-    for path in sorted(root.rglob("*.html")):
-        relative = path.relative_to(root)
-        if relative.parts[0] not in STAFF_TEMPLATE_DIRS:
-            yield str(relative), path
+    for path in sorted(p for p in root.rglob("*") if p.suffix in {".html", ".txt"}):
+        yield str(path.relative_to(root)), path
 
 
 class TemplateLintTests(SimpleTestCase):
-    def test_no_chinese_outside_translate_tags_in_the_public_templates(self):
+    def test_no_chinese_outside_translate_tags_in_any_template(self):
         checked = 0
-        for name, path in public_templates():
+        for name, path in all_templates():
             checked += 1
             with self.subTest(template=name):
                 left = untranslated_template_text(path.read_text("utf-8"), TEMPLATE_ALLOWED.get(name, ()))

@@ -1,15 +1,12 @@
 """The staff side and the follow-by-email mails in English: the workbench, our admin pages, the follow
 pages and the mails, which are written in the language the reader signed up in.
 
-The lint tests below keep it so: no Chinese in these templates outside translate tags, and none in
-these Python modules outside gettext calls (data and operator-only text are listed, with why).
-The public pages have their own lint (tests/test_translations.py).
+The lint below keeps it so: no Chinese in these Python modules outside gettext calls (data and
+operator-only text are listed, with why), checked by the one lint of tests/test_translations.py, which
+also checks every template.
 """
 
-import ast
 import re
-import tempfile
-from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
@@ -22,66 +19,29 @@ from policies.roles import ensure_roles
 from policies.services import approve_update
 
 from .factories import make_commitment, make_organization, make_reporter, make_reviewer, make_update
+from .test_translations import CJK, untranslated_python_strings
 
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 ROOT = settings.BASE_DIR
 ENGLISH = {"accept-language": "en-US,en;q=0.9"}
 
-TEMPLATE_DIRS = ["templates/following", "templates/workbench", "templates/admin", "templates/drf_spectacular"]
+# The templates of these folders are linted with every other template by tests/test_translations.py.
 PYTHON_DIRS = ["policies/following", "policies/workbench", "policies/admin", "policies/models"]
 # Operator command lines: their help and output stay Chinese, like the other management commands.
 PYTHON_EXCLUDED = ["policies/following/management"]
-GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "gettext_noop"}
-# Chinese that is data, not interface: (module, the string).
+# Chinese that is data, not interface, per module, with why.
 PYTHON_ALLOWED = {
-    # Separators a task-code field accepts, Chinese punctuation included (what people type).
-    ("policies/admin/imports.py", r"[\s,，、;；]+"),
-    # The field's initial value, read back by the same separators: data, not a sentence.
-    ("policies/admin/imports.py", "、"),
+    "policies/admin/imports.py": {
+        # Separators a task-code field accepts, Chinese punctuation included (what people type).
+        r"[\s,，、;；]+",
+        # The field's initial value, read back by the same separators: data, not a sentence.
+        "、",
+    },
     # The ledger's file name: the downloaded file is a Chinese document, whatever the interface.
-    ("policies/admin/commitments.py", "承诺台账-"),
+    "policies/admin/commitments.py": {"承诺台账-"},
 }
 
 
-def template_text_outside_translation(text):
-    text = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", "", text, flags=re.S)
-    text = re.sub(r"{#.*?#}", "", text, flags=re.S)
-    text = re.sub(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", "", text, flags=re.S)
-    return re.sub(r"""{%\s*trans(?:late)?\s+(["']).*?\1.*?%}""", "", text, flags=re.S)
-
-
-def untranslated_strings(path):
-    """(line, text) of every string constant with Chinese that is neither a docstring nor a gettext argument."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    docstrings = {
-        node.body[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
-    }
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and CJK.search(node.value)):
-            continue
-        if node in docstrings:
-            continue
-        parent = parents.get(node)
-        if isinstance(parent, ast.Call) and node in parent.args:
-            name = parent.func.id if isinstance(parent.func, ast.Name) else getattr(parent.func, "attr", "")
-            if name in GETTEXT:
-                continue
-        yield node.lineno, node.value
-
-
 class NoUntranslatedChineseTests(SimpleTestCase):
-    def test_templates_have_no_chinese_outside_translate_tags(self):
-        paths = [path for folder in TEMPLATE_DIRS for path in sorted((ROOT / folder).rglob("*")) if path.is_file()]
-        self.assertGreater(len(paths), 15)
-        for path in paths:
-            with self.subTest(template=str(path.relative_to(ROOT))):
-                left = template_text_outside_translation(path.read_text(encoding="utf-8"))
-                self.assertEqual(CJK.findall(left), [])
-
     def test_python_modules_have_no_chinese_outside_gettext(self):
         paths = [
             path for folder in PYTHON_DIRS for path in sorted((ROOT / folder).rglob("*.py"))
@@ -92,19 +52,8 @@ class NoUntranslatedChineseTests(SimpleTestCase):
         for path in paths:
             name = str(path.relative_to(ROOT))
             with self.subTest(module=name):
-                found = [(line, text) for line, text in untranslated_strings(path) if (name, text) not in PYTHON_ALLOWED]
-                self.assertEqual(found, [])
-
-    def test_the_lint_sees_an_untranslated_string(self):
-        # Not vacuous: an f-string and a plain string are caught, a gettext argument and a docstring are not.
-        source = '"""说明。"""\nA = _("翻译")\nB = "没有翻译"\nC = f"也没有{A}翻译"\n'
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        path = Path(folder.name) / "probe.py"
-        path.write_text(source, encoding="utf-8")
-        self.assertEqual([text for _, text in untranslated_strings(path)], ["没有翻译", "也没有", "翻译"])
-        self.assertEqual(CJK.findall(template_text_outside_translation(
-            '{% translate "好" %}{% blocktranslate %}好{{ x }}{% endblocktranslate %}不好')), ["不", "好"])
+                source = path.read_text(encoding="utf-8")
+                self.assertEqual(untranslated_python_strings(source, allowed=PYTHON_ALLOWED.get(name, ())), [])
 
 
 class FollowPagesInEnglishTests(TestCase):
