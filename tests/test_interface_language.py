@@ -10,7 +10,6 @@ from policies.choices import Light, OrganizationKind, Status
 
 from .factories import make_world
 
-PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
 class InterfaceLanguageTests(TestCase):
