@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Avg, Case, Count, F, OuterRef, Prefetch, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.query import ModelIterable
 from django.utils import timezone
@@ -293,10 +293,16 @@ def _task_rollups(task_model, task_ids, using, conference=None):
 def _summed_rollups(task_model, task_ids, using):
     """{task id: roll-up} from the tasks' rows of (status, commitments, sum of percents)."""
     rows = _related(task_model, "rollups").objects.using(using).filter(task_id__in=task_ids)
+    return rollups_by(rows.values_list("task_id", "status", "commitments", "percent_total"))
+
+
+def rollups_by(rows):
+    """{key: n_commitments, avg_percent and n_<status>} from rows of (key, status, count, sum of percents):
+    the tasks' summary rows, or ``stat_groups`` rows of commitments grouped by organization."""
     totals = {}
-    for task_id, status, n, percent_total in rows.values_list("task_id", "status", "commitments", "percent_total"):
-        figures = totals.setdefault(task_id, {"n_commitments": 0, "percent_total": 0,
-                                              **{f"n_{s}": 0 for s in STATUS_ORDER}})
+    for key, status, n, percent_total in rows:
+        figures = totals.setdefault(key, {"n_commitments": 0, "percent_total": 0,
+                                          **{f"n_{s}": 0 for s in STATUS_ORDER}})
         figures["n_commitments"] += n
         figures["percent_total"] += percent_total
         figures[f"n_{status}"] += n
@@ -313,20 +319,6 @@ class OrganizationQuerySet(models.QuerySet):
     def in_conference(self, conference):
         """Organizations with commitments in ``conference``."""
         return self.filter(pk__in=_related(self.model, "commitments").objects.in_conference(conference).values("organization"))
-
-    def with_rollup(self, conference=None):
-        """Annotate count, average progress and per-status counts of each organization's commitments
-        (of ``conference`` only, when given)."""
-        scope = Q(commitments__statement__source__conference=conference) if conference is not None else Q()
-        annotations = {
-            "n_commitments": Count("commitments", filter=scope),
-            "avg_percent": Coalesce(
-                Avg("commitments__percent", filter=scope), Value(0.0), output_field=models.FloatField()
-            ),
-        }
-        for status in STATUS_ORDER:
-            annotations[f"n_{status}"] = Count("commitments", filter=scope & Q(commitments__status=status))
-        return self.annotate(**annotations)
 
 
 class OfficialQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from .choices import LIGHT_ORDER, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
 from .models import Commitment, Conference, KeyTask, Organization, ProgressUpdate
-from .querysets import summed_stats
+from .querysets import rollups_by, summed_stats
 
 # The most rows of one conference an organization's or official's page shows before linking to the list.
 ROWS_PER_CONFERENCE = 20
@@ -65,7 +65,7 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
     commitments = Commitment.objects.in_conference(conference)
     rows = list(commitments.stat_groups("organization", today=today))
     totals = summed_stats(rows)
-    rollups = _organization_rollups(rows)
+    rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
     tasks = list(
         KeyTask.objects.in_conference(conference).top_level()
         .with_rollup()
@@ -107,7 +107,7 @@ def conference_overview(*, today=None):
     conferences = list(Conference.objects.order_by("-held_on", "-pk"))
     by_conference = Commitment.objects.stats_by_conference(today)
     for conference in conferences:
-        conference.stats = by_conference.get(conference.pk) or _no_stats()
+        conference.stats = by_conference.get(conference.pk) or summed_stats([])
     totals = sum_stats([conference.stats for conference in conferences])
     return {
         "conferences": conferences,
@@ -146,29 +146,9 @@ def _latest_updates(commitments, n, *, any_approved):
     return updates
 
 
-def _organization_rollups(rows):
-    """{organization id: what OrganizationQuerySet.with_rollup annotates} from ``stat_groups`` rows."""
-    rollups = {}
-    for row in rows:
-        figures = rollups.setdefault(row["organization"], {
-            "n_commitments": 0, "percent_total": 0, **{f"n_{status}": 0 for status in STATUS_ORDER},
-        })
-        figures["n_commitments"] += row["n"]
-        figures["percent_total"] += row["percent_total"]
-        figures[f"n_{row['status']}"] += row["n"]
-    for figures in rollups.values():
-        figures["avg_percent"] = figures.pop("percent_total") / figures["n_commitments"]
-    return rollups
-
-
-def _no_stats():
-    keys = ["total", "reported", *(f"status_{s}" for s in STATUS_ORDER), *(f"light_{light}" for light in LIGHT_ORDER)]
-    return {**dict.fromkeys(keys, 0), "avg_percent": 0}
-
-
 def sum_stats(parts):
     """The stats() of the union of disjoint parts, from the parts' own stats (no query)."""
-    totals = _no_stats()
+    totals = summed_stats([])
     for part in parts:
         for key in totals:
             if key != "avg_percent":

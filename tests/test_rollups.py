@@ -8,7 +8,8 @@ of its sub-items) and under two sub-items of the same task.
 from django.test import TestCase
 
 from policies.choices import STATUS_ORDER, Status
-from policies.models import Commitment, KeyTask, Organization, TaskLink
+from policies.models import Commitment, KeyTask, TaskLink
+from policies.selectors import dashboard_stats
 
 from .factories import make_commitment, make_conference, make_organization, make_source, make_task
 
@@ -82,6 +83,8 @@ class TaskRollupTests(TestCase):
 
 
 class OrganizationRollupTests(TestCase):
+    """The organizations' figures on a conference's dashboard (selectors.dashboard_stats)."""
+
     @classmethod
     def setUpTestData(cls):
         cls.conference = make_conference()
@@ -89,20 +92,26 @@ class OrganizationRollupTests(TestCase):
         cls.busy, cls.idle = make_organization(), make_organization()
         for percent, status in [(20, Status.IN_PROGRESS), (100, Status.COMPLETED), (0, Status.NOT_STARTED)]:
             make_commitment(organization=cls.busy, source=source, percent=percent, status=status)
-        make_commitment(organization=cls.busy, source=make_source(), percent=90, status=Status.IN_PROGRESS)
+        other_source = make_source()
+        cls.other_conference = other_source.conference
+        make_commitment(organization=cls.busy, source=other_source, percent=90, status=Status.IN_PROGRESS)
+
+    def rows(self, conference):
+        dashboard = dashboard_stats(conference=conference)
+        return {row.pk: row for _, members in dashboard["organization_groups"] for row in members}
 
     def test_figures_match_a_count_by_hand(self):
-        rows = {row.pk: row for row in Organization.objects.with_rollup()}
-        for organization in (self.busy, self.idle):
-            commitments = list(organization.commitments.all())
-            with self.subTest(organization=organization.name):
-                row = rows[organization.pk]
+        for conference in (self.conference, self.other_conference):
+            rows = self.rows(conference)
+            self.assertNotIn(self.idle.pk, rows)  # nothing of its own in the conference: not listed
+            commitments = list(self.busy.commitments.filter(statement__source__conference=conference))
+            with self.subTest(conference=conference.pk):
+                row = rows[self.busy.pk]
                 self.assertEqual(row.n_commitments, len(commitments))
-                expected = sum(c.percent for c in commitments) / len(commitments) if commitments else 0.0
-                self.assertAlmostEqual(row.avg_percent, expected)
+                self.assertAlmostEqual(row.avg_percent, sum(c.percent for c in commitments) / len(commitments))
                 for status in STATUS_ORDER:
                     self.assertEqual(getattr(row, f"n_{status}"), sum(1 for c in commitments if c.status == status))
 
     def test_conference_narrows_the_commitments_counted(self):
-        row = Organization.objects.with_rollup(conference=self.conference).get(pk=self.busy.pk)
+        row = self.rows(self.conference)[self.busy.pk]
         self.assertEqual((row.n_commitments, row.avg_percent, row.n_in_progress), (3, 40.0, 1))
