@@ -161,6 +161,17 @@ class CommitmentQuerySet(models.QuerySet):
             return self.filter(models.Exists(TaskLink.objects.filter(commitment=OuterRef("pk"), task__in=tasks)))
         return self.filter(pk__in=TaskLink.objects.filter(task__in=tasks).values("commitment"))
 
+    def with_status_walked(self, status):
+        """Only commitments of ``status``, for a query that walks the source's order to its first rows
+        (``under_task(scan=True)``, sliced). SQLite's planner, which does not weigh the LIMIT, would rather
+        collect every commitment of the status through its index and sort them (100 ms for the first page
+        of a task's 20,000 in progress at 100,000): compared through COALESCE, which no index serves, the
+        status is tested on each row as the walk reaches it (6 ms). PostgreSQL walks anyway, and COALESCE
+        would only spoil its estimate of how many rows match."""
+        if connections[self.db].vendor == "sqlite":
+            return self.alias(walked_status=Coalesce(F("status"), Value(""))).filter(walked_status=status)
+        return self.filter(status=status)
+
     def with_light(self, today=None):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.
 

@@ -34,6 +34,11 @@ TASK_PAGE_ROWS = 20
 # From how many commitments under a task its page walks the source's order to find its first ones
 # (a few thousand rows at most) rather than collecting them all first.
 TASK_SCAN_FROM = 1000
+# The list filtered by a task walks the source's order while the page ends within this share of its
+# matches: deeper, the walk passes more rows than collecting the task's commitments and sorting them.
+TASK_SCAN_SHARE = 1 / 20
+# The lists' order: the source's.
+SOURCE_ORDER = ("statement__span_start", "number", "pk")
 
 
 @require_safe
@@ -129,7 +134,7 @@ class CommitmentListView(FilterView):
         return kwargs
 
     def get_queryset(self):
-        return Commitment.objects.for_listing().with_light().order_by("statement__span_start", "number", "pk")
+        return Commitment.objects.for_listing().with_light().order_by(*SOURCE_ORDER)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -150,14 +155,33 @@ class CommitmentListView(FilterView):
         # A page number out of range or malformed shows the nearest page rather than an error:
         # people edit these URLs by hand and share them long after the data has changed.
         paginator = self.get_paginator(queryset, page_size)
+        counted = self.filterset.summary_count()
+        if counted is not None:
+            paginator.count = counted  # a cached_property: set, it is not counted again
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         # Two steps: the page's ids by the filtered, sorted query selecting nothing else, then those
         # rows with their joins and lights. In one query the database computed every match's light
         # and joins before sorting: 70 ms for a sort by progress at 100,000, 8 ms in two.
-        ids = list(page.object_list.values_list("pk", flat=True))
+        walked = self._walked(page, counted)
+        ids = list(page.object_list.values_list("pk", flat=True) if walked is None else walked)
         rows = self.get_queryset().order_by().in_bulk(ids)
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def _walked(self, page, counted):
+        """The page's ids found by walking the source's order (``under_task(scan=True)``), when the list is
+        a task's with many commitments, unsorted, and the page near its start; else None. The first page
+        of the 20,000 commitments in progress under T3 at 100,000: 36 ms collecting them on SQLite, 6 ms
+        walking."""
+        alone = self.filterset.task_alone()
+        if (alone is None or self.filterset.form.cleaned_data.get("sort") or not counted or counted < TASK_SCAN_FROM
+                or page.end_index() > counted * TASK_SCAN_SHARE):
+            return None
+        task, status = alone
+        rows = Commitment.objects.under_task(task, scan=True)
+        if status:
+            rows = rows.with_status_walked(status)
+        return rows.order_by(*SOURCE_ORDER).values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()]
 
 
 def _dress_filter_form(form, conference):
@@ -268,7 +292,7 @@ def task_detail(request, conference_slug, code):
     # A task with many commitments finds its first ones soonest by walking the source's order.
     many = rollups[task.pk].n_commitments > TASK_SCAN_FROM
     ids = list(
-        Commitment.objects.under_task(task, scan=many).order_by("statement__span_start", "number", "pk")
+        Commitment.objects.under_task(task, scan=many).order_by(*SOURCE_ORDER)
         .values_list("pk", flat=True)[:TASK_PAGE_ROWS]
     )
     rows = Commitment.objects.for_listing().with_light().in_bulk(ids)
