@@ -335,7 +335,8 @@ class OrganizationQuerySet(models.QuerySet):
 class OfficialQuerySet(models.QuerySet):
     def menu(self):
         """(pk, label) of each, for a <select>, labelled as ``str(official)`` is."""
-        return [(pk, self.model.label(name, title)) for pk, name, title in self.values_list("pk", "name", "title")]
+        pattern = self.model.label_pattern()
+        return [(pk, pattern % {"name": name, "title": title}) for pk, name, title in self.values_list("pk", "name", "title")]
 
     def in_conference(self, conference):
         """Officials quoted in a source of ``conference``."""
