@@ -9,7 +9,7 @@ from policies.models import Commitment, KeyTask, Official, Organization
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import load_conference, make_organization, make_update
+from .factories import load_conference, make_commitment, make_organization, make_update
 
 
 def shown_ids(response):
@@ -220,3 +220,49 @@ class FilterMenuMarkupTests(TestCase):
         self.assertContains(response, f'<option value="{self.district.pk}" selected>&lt;b&gt;演示&lt;/b&gt;区</option>', html=True)
         self.assertContains(response, '<option value="behind" selected>', html=False)
         self.assertNotContains(response, "<b>演示</b>")
+
+
+class CommitmentRowTests(TestCase):
+    """What a row of the list says about a commitment, in Chinese and in English."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.reported = make_commitment(summary="<建成>数字产业园", due_date=datetime.date(2022, 6, 30))
+        make_update(commitment=cls.reported, status="completed", percent=100, review_state="approved",
+                    reported_on=datetime.date(2021, 9, 1))
+        cls.halfway = make_commitment(summary="新增就业岗位", due_date=datetime.date(2021, 12, 31))
+        make_update(commitment=cls.halfway, percent=37, review_state="approved", reported_on=datetime.date(2021, 5, 6))
+        cls.silent = make_commitment(summary="未报告的承诺", due_date=datetime.date(2023, 1, 31))
+        refresh_progress()
+
+    def row(self, html, commitment):
+        return re.search(rf'<li class="commitment light-\w+">\s*<a class="commitment-summary" '
+                         rf'href="/commitments/{commitment.pk}/">.*?</li>', html, re.S).group(0)
+
+    def test_each_row_links_the_commitment_its_organization_and_official_and_shows_its_progress(self):
+        html = self.client.get("/commitments/").content.decode()
+        row = self.row(html, self.reported)
+        official = self.reported.statement.official
+        self.assertIn("&lt;建成&gt;数字产业园</a>", row)
+        self.assertIn(f'<a href="/organizations/{self.reported.organization_id}/">{self.reported.organization.name}</a>', row)
+        self.assertIn(f'<a href="/officials/{official.pk}/">{official.name}</a>', row)
+        self.assertIn('<span class="badge status-completed">已完成</span>', row)
+        self.assertIn('<span class="light light-grey"><span class="dot" aria-hidden="true"></span>灰灯</span>', row)
+        self.assertIn('<span class="bar-fill full" style="width: 100.0%">', row)
+        self.assertIn('<span class="bar-value"><span class="visually-hidden">进度</span>100%</span>', row)
+        self.assertIn('时限 <time datetime="2022-06-30">2022-06-30</time> · 最近进展 <time datetime="2021-09-01">2021-09-01</time>', row)
+        self.assertNotIn("quote-excerpt", row)
+        self.assertIn('<span class="bar-fill" style="width: 37.0%">', self.row(html, self.halfway))
+        silent = self.row(html, self.silent)
+        self.assertIn('<span class="light light-none"><span class="dot" aria-hidden="true"></span>无报告</span>', silent)
+        self.assertIn('时限 <time datetime="2023-01-31">2023-01-31</time></span>', silent)
+        self.assertNotIn("最近进展", silent)
+
+    def test_rows_in_english(self):
+        html = self.client.get("/commitments/", headers={"accept-language": "en"}).content.decode()
+        row = self.row(html, self.reported)
+        self.assertIn('<span class="badge status-completed">Completed</span>', row)
+        self.assertIn('<span class="visually-hidden">Progress</span>100%', row)
+        self.assertIn('Due <time datetime="2022-06-30">2022-06-30</time> · Last update <time', row)
+        searched = self.client.get("/commitments/", {"q": "就业"}, headers={"accept-language": "en"}).content.decode()
+        self.assertIn('<p class="quote-excerpt"><span class="visually-hidden">Original text: </span>“', self.row(searched, self.halfway))
