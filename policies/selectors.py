@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .choices import LIGHT_ORDER, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
-from .models import Commitment, Conference, KeyTask, Organization, ProgressUpdate
+from .models import Commitment, Conference, KeyTask, Organization, OrganizationRollup, ProgressUpdate
 from .querysets import rollups_by, summed_stats
 
 # The most rows of one conference an organization's or official's page shows before linking to the list.
@@ -58,12 +58,15 @@ def breakdown(stats, prefix, order, labels):
 def dashboard_stats(*, conference, today=None, latest=8, red=12):
     """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
-    1 the commitments grouped by organization, status and light (the totals and the organizations'
-    roll-ups), 2 those organizations, 3 key tasks, 4 their roll-ups, 5 their sub-items, 6 latest
-    approved updates, 7 the first red-light commitments.
+    1 the organizations' rows by status and light (the totals and the organizations' roll-ups): their
+    summary rows when they are of today, else (2) the commitments grouped the same way; 3 those
+    organizations, 4 key tasks, 5 their roll-ups, 6 their sub-items, 7 latest approved updates,
+    8–11 the first red-light commitments.
     """
     commitments = Commitment.objects.in_conference(conference)
-    rows = list(commitments.stat_groups("organization", today=today))
+    rows = OrganizationRollup.objects.stat_rows(today, conference=conference)
+    if rows is None:
+        rows = list(commitments.stat_groups("organization", today=today))
     totals = summed_stats(rows)
     rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
     tasks = list(
@@ -84,12 +87,7 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         if members:
             groups.append((title, members))
     updates = _latest_updates(commitments, latest, any_approved=totals["reported"] > 0)
-    red_rows = list(
-        commitments.for_listing()
-        .with_light(today)
-        .filter(light=Light.RED)
-        .order_by("due_date", "percent", "pk")[:red]
-    )
+    red_rows = Commitment.objects.in_conference(conference, scan=True).first_red(red, today)
     return {
         "conference": conference,
         "totals": totals,
@@ -103,9 +101,17 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
 
 
 def conference_overview(*, today=None):
-    """Every conference with its totals, and the totals across all of them: two queries."""
+    """Every conference with its totals, and the totals across all of them: two queries (three when the
+    organizations' summary rows are not of today, and the commitments are counted instead)."""
     conferences = list(Conference.objects.order_by("-held_on", "-pk"))
-    by_conference = Commitment.objects.stats_by_conference(today)
+    rows = OrganizationRollup.objects.stat_rows(today)
+    if rows is None:
+        by_conference = Commitment.objects.stats_by_conference(today)
+    else:
+        groups = {}
+        for row in rows:
+            groups.setdefault(row["conference"], []).append(row)
+        by_conference = {pk: summed_stats(part) for pk, part in groups.items()}
     for conference in conferences:
         conference.stats = by_conference.get(conference.pk) or summed_stats([])
     totals = sum_stats([conference.stats for conference in conferences])
