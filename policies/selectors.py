@@ -16,6 +16,10 @@ from .querysets import rollups_by, summed_stats
 ROWS_PER_CONFERENCE = 20
 # How many of the latest approved updates, of any conference, the dashboard looks among first (_latest_updates).
 RECENT_UPDATES = 1000
+# How many organizations of each group the dashboard shows before linking to the conference's organizations page.
+ORGANIZATIONS_SHOWN = 12
+# How many organizations a page of the conference's organizations page shows.
+ORGANIZATIONS_PER_PAGE = 100
 
 
 def task_choices(conference=None):
@@ -64,11 +68,8 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
     8–11 the first red-light commitments.
     """
     commitments = Commitment.objects.in_conference(conference)
-    rows = OrganizationRollup.objects.stat_rows(today, conference=conference)
-    if rows is None:
-        rows = list(commitments.stat_groups("organization", today=today))
+    rows = _organization_rows(conference, today)
     totals = summed_stats(rows)
-    rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
     tasks = list(
         KeyTask.objects.in_conference(conference).top_level()
         .with_rollup()
@@ -78,14 +79,10 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         )
         .order_by("order", "pk")
     )
-    organizations = list(Organization.objects.filter(pk__in=rollups).order_by("kind", "name"))
-    for organization in organizations:
-        organization.__dict__.update(rollups[organization.pk])
-    groups = []
-    for title, kinds in ORGANIZATION_GROUPS:
-        members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
-        if members:
-            groups.append((title, members))
+    groups = [
+        (key, title, members[:ORGANIZATIONS_SHOWN], len(members))
+        for key, title, members in _organization_groups(rows)
+    ]
     updates = _latest_updates(commitments, latest, any_approved=totals["reported"] > 0)
     red_rows = Commitment.objects.in_conference(conference, scan=True).first_red(red, today)
     return {
@@ -98,6 +95,39 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         "latest_updates": updates,
         "red_commitments": red_rows,
     }
+
+
+def _organization_rows(conference, today):
+    """``stat_groups`` rows of the conference's commitments by organization: the organizations' summary
+    rows when they are of today, else the commitments counted (one query, two when they are counted)."""
+    rows = OrganizationRollup.objects.stat_rows(today, conference=conference)
+    if rows is None:
+        rows = list(Commitment.objects.in_conference(conference).stat_groups("organization", today=today))
+    return rows
+
+
+def _organization_groups(rows):
+    """[(key, title, organizations)] of ORGANIZATION_GROUPS that have commitments in ``rows``, each
+    organization given its roll-up (n_commitments, avg_percent, n_<status>), the most advanced first."""
+    rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
+    organizations = list(Organization.objects.filter(pk__in=rollups).order_by("kind", "name"))
+    for organization in organizations:
+        organization.__dict__.update(rollups[organization.pk])
+    groups = []
+    for title, kinds in ORGANIZATION_GROUPS:
+        members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
+        if members:
+            groups.append((kinds[0], title, members))
+    return groups
+
+
+def conference_organizations(*, conference, group=None, today=None):
+    """Every organization with commitments in ``conference`` and its roll-up, by group, the most advanced
+    first: [(key, title, organization)] of the group whose key is ``group`` (all groups for None), and the
+    groups [(key, title, count)] for the page's switch. Two queries (three when the commitments are counted)."""
+    groups = _organization_groups(_organization_rows(conference, today))
+    rows = [(key, title, o) for key, title, members in groups if group in (None, key) for o in members]
+    return rows, [(key, title, len(members)) for key, title, members in groups]
 
 
 def conference_overview(*, today=None):

@@ -128,7 +128,7 @@ class DashboardNumbersTests(TestCase):
 
     def test_organizations_grouped_by_kind_with_their_progress(self):
         rows = self.expected()
-        groups = dict(self.context["organization_groups"])
+        groups = {title: members for _, title, members, _ in self.context["organization_groups"]}
         self.assertEqual(list(groups), ["区县", "市级部门", "开发区", "企业"])
         self.assertEqual({o.name for o in groups["区县"]}, set(
             Organization.objects.filter(kind__in=["district", "county"]).values_list("name", flat=True)))
@@ -262,7 +262,7 @@ class DashboardLightsTests(TestCase):
         self.assertEqual(totals["avg_percent"], round((30 * 3 + 50 + 100) / 6, 1))
         # by due date: the one past its own due date first, then the one past its milestone
         self.assertEqual(dashboard["red_commitments"], [self.red_by_due_date, self.red_by_milestone])
-        [organization] = [o for _, members in dashboard["organization_groups"] for o in members]
+        [organization] = [o for _, _, members, _ in dashboard["organization_groups"] for o in members]
         self.assertEqual((organization.n_commitments, organization.n_in_progress, organization.n_completed,
                           organization.n_not_reported), (6, 4, 1, 1))
         self.assertAlmostEqual(organization.avg_percent, (30 * 3 + 50 + 100) / 6)
