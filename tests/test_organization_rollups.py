@@ -180,6 +180,8 @@ class FirstRedTests(TestCase):
             cls.commitments.append(commitment)
         # Not yet due, but its milestone passed unreached: red, after every past-due one.
         Milestone.objects.create(commitment=cls.commitments[7], due_on=cls.today - 3 * DAY, title="开工", target_percent=50)
+        # Past due, with a milestone it missed before that: red, in its due date's place.
+        Milestone.objects.create(commitment=cls.commitments[0], due_on=cls.today - 40 * DAY, title="开工", target_percent=60)
         # Not yet due, its milestone passed but reached: not red.
         Milestone.objects.create(commitment=cls.commitments[6], due_on=cls.today - 3 * DAY, title="开工", target_percent=20)
 
