@@ -59,6 +59,7 @@ class Database:
             log(f"· reusing {self.label}")
             subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True,
                            env={**env, "DATABASE_URL": self.url}, timeout=deadline.left())
+            self.count_lights(env, deadline)
             return
         log(f"· generating {self.size} commitments into {self.label} (seed {seed})")
         started = time.monotonic()
@@ -67,6 +68,14 @@ class Database:
                    "--replace"]
         subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=deadline.left(), stdout=subprocess.DEVNULL)
         log(f"  generated in {time.monotonic() - started:.0f} s")
+        self.count_lights(env, deadline)
+
+    def count_lights(self, env, deadline):
+        """The deployment's daily job (README, "Daily jobs"): the organizations' light counts of today, as a
+        server has them after any midnight. Without it, a database made on an earlier day has the dashboard
+        count every commitment until the first approval."""
+        subprocess.run([PYTHON, "manage.py", "count_lights", "-v0"], cwd=ROOT, check=True,
+                       env={**env, "DATABASE_URL": self.url}, timeout=deadline.left())
 
     def parameters(self):
         """The busiest demo district, its busiest official, the commitment with most approved updates."""

@@ -93,6 +93,8 @@ INLINE_EVIDENCE_KINDS = (EvidenceKind.PDF, EvidenceKind.PNG, EvidenceKind.JPEG, 
 
 # A commitment that can no longer move: its light is grey whatever its due date.
 CLOSED_STATUSES = (Status.COMPLETED, Status.NOT_KEPT)
+# Reported on and not closed: the statuses a warning light (red, yellow, green) is given to.
+OPEN_STATUSES = tuple(status for status in Status if status not in CLOSED_STATUSES and status != Status.NOT_REPORTED)
 
 # Display order on the public pages: good news first, then what needs attention.
 STATUS_ORDER = (

@@ -1,4 +1,5 @@
-"""Derived data brought in step after a write: search documents, fitted suggestions, cached pages.
+"""Derived data brought in step after a write: search documents, fitted suggestions, cached pages, and the
+organizations' light counts of the dashboard.
 
 Every write path calls one of these itself (the services, the admin's save and delete hooks,
 ``load_conference``); no model signal does it. Each runs once the transaction commits, so that
@@ -11,13 +12,18 @@ Outside a transaction ``on_commit`` runs at once.
     pages_changed()            any other shown data changed: stale pages
     everything_changed()       bulk loads: rebuild the index now, refit and stale pages after the commit
 
+All but ``progress_changed`` also count every organization's lights again (``summaries.organizations_changed``):
+they follow edits of due dates, milestones (the milestones inline calls ``tasks_changed``), organizations and
+new or deleted commitments, none of which says which organizations it moved a commitment from. An approval's
+own organizations are counted in its transaction, by ``summaries.progress_changed``.
+
 A write that goes around all of them (``QuerySet.update()`` from a shell) leaves pages stale for at
 most ``TRACKER_PAGE_CACHE_SECONDS`` and the index until ``manage.py rebuild_search_index``.
 """
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from . import search
+from . import search, summaries
 from .cache import bump_data_version, bump_progress
 
 
@@ -27,6 +33,7 @@ def commitments_changed(ids, *, using=DEFAULT_DB_ALIAS):
     def after_commit():
         search.index_commitments(ids, using=using)
         search.forget_fitted()
+        summaries.organizations_changed(None, using=using)
         bump_data_version(using=using)
 
     transaction.on_commit(after_commit, using=using)
@@ -36,6 +43,7 @@ def tasks_changed(*, using=DEFAULT_DB_ALIAS):
     def after_commit():
         search.refresh_keywords(using=using)
         search.forget_fitted()
+        summaries.organizations_changed(None, using=using)
         bump_data_version(using=using)
 
     transaction.on_commit(after_commit, using=using)
@@ -66,7 +74,11 @@ def progress_changed(commitments, *, using=DEFAULT_DB_ALIAS):
 
 
 def pages_changed(*, using=DEFAULT_DB_ALIAS):
-    transaction.on_commit(lambda: bump_data_version(using=using), using=using)
+    def after_commit():
+        summaries.organizations_changed(None, using=using)
+        bump_data_version(using=using)
+
+    transaction.on_commit(after_commit, using=using)
 
 
 def everything_changed(*, using=DEFAULT_DB_ALIAS):

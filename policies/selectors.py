@@ -9,13 +9,17 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .choices import LIGHT_ORDER, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
-from .models import Commitment, Conference, KeyTask, Organization, ProgressUpdate
+from .models import Commitment, Conference, KeyTask, Organization, OrganizationRollup, ProgressUpdate
 from .querysets import rollups_by, summed_stats
 
 # The most rows of one conference an organization's or official's page shows before linking to the list.
 ROWS_PER_CONFERENCE = 20
 # How many of the latest approved updates, of any conference, the dashboard looks among first (_latest_updates).
 RECENT_UPDATES = 1000
+# How many organizations of each group the dashboard shows before linking to the conference's organizations page.
+ORGANIZATIONS_SHOWN = 12
+# How many organizations a page of the conference's organizations page shows.
+ORGANIZATIONS_PER_PAGE = 100
 
 
 def task_choices(conference=None):
@@ -58,14 +62,14 @@ def breakdown(stats, prefix, order, labels):
 def dashboard_stats(*, conference, today=None, latest=8, red=12):
     """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
-    1 the commitments grouped by organization, status and light (the totals and the organizations'
-    roll-ups), 2 those organizations, 3 key tasks, 4 their roll-ups, 5 their sub-items, 6 latest
-    approved updates, 7 the first red-light commitments.
+    1 the organizations' rows by status and light (the totals and the organizations' roll-ups): their
+    summary rows when they are of today, else (2) the commitments grouped the same way; 3 those
+    organizations, 4 key tasks, 5 their roll-ups, 6 their sub-items, 7 latest approved updates,
+    8–11 the first red-light commitments.
     """
     commitments = Commitment.objects.in_conference(conference)
-    rows = list(commitments.stat_groups("organization", today=today))
+    rows = _organization_rows(conference, today)
     totals = summed_stats(rows)
-    rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
     tasks = list(
         KeyTask.objects.in_conference(conference).top_level()
         .with_rollup()
@@ -75,21 +79,12 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         )
         .order_by("order", "pk")
     )
-    organizations = list(Organization.objects.filter(pk__in=rollups).order_by("kind", "name"))
-    for organization in organizations:
-        organization.__dict__.update(rollups[organization.pk])
-    groups = []
-    for title, kinds in ORGANIZATION_GROUPS:
-        members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
-        if members:
-            groups.append((title, members))
+    groups = [
+        (key, title, members[:ORGANIZATIONS_SHOWN], len(members))
+        for key, title, members in _organization_groups(rows)
+    ]
     updates = _latest_updates(commitments, latest, any_approved=totals["reported"] > 0)
-    red_rows = list(
-        commitments.for_listing()
-        .with_light(today)
-        .filter(light=Light.RED)
-        .order_by("due_date", "percent", "pk")[:red]
-    )
+    red_rows = Commitment.objects.in_conference(conference, scan=True).first_red(red, today)
     return {
         "conference": conference,
         "totals": totals,
@@ -102,10 +97,51 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
     }
 
 
+def _organization_rows(conference, today):
+    """``stat_groups`` rows of the conference's commitments by organization: the organizations' summary
+    rows when they are of today, else the commitments counted (one query, two when they are counted)."""
+    rows = OrganizationRollup.objects.stat_rows(today, conference=conference)
+    if rows is None:
+        rows = list(Commitment.objects.in_conference(conference).stat_groups("organization", today=today))
+    return rows
+
+
+def _organization_groups(rows):
+    """[(key, title, organizations)] of ORGANIZATION_GROUPS that have commitments in ``rows``, each
+    organization given its roll-up (n_commitments, avg_percent, n_<status>), the most advanced first."""
+    rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
+    organizations = list(Organization.objects.filter(pk__in=rollups).order_by("kind", "name"))
+    for organization in organizations:
+        organization.__dict__.update(rollups[organization.pk])
+    groups = []
+    for title, kinds in ORGANIZATION_GROUPS:
+        members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
+        if members:
+            groups.append((kinds[0], title, members))
+    return groups
+
+
+def conference_organizations(*, conference, group=None, today=None):
+    """Every organization with commitments in ``conference`` and its roll-up, by group, the most advanced
+    first: [(key, title, organization)] of the group whose key is ``group`` (all groups for None), and the
+    groups [(key, title, count)] for the page's switch. Two queries (three when the commitments are counted)."""
+    groups = _organization_groups(_organization_rows(conference, today))
+    rows = [(key, title, o) for key, title, members in groups if group in (None, key) for o in members]
+    return rows, [(key, title, len(members)) for key, title, members in groups]
+
+
 def conference_overview(*, today=None):
-    """Every conference with its totals, and the totals across all of them: two queries."""
+    """Every conference with its totals, and the totals across all of them: two queries (three when the
+    organizations' summary rows are not of today, and the commitments are counted instead)."""
     conferences = list(Conference.objects.order_by("-held_on", "-pk"))
-    by_conference = Commitment.objects.stats_by_conference(today)
+    rows = OrganizationRollup.objects.stat_rows(today)
+    if rows is None:
+        by_conference = Commitment.objects.stats_by_conference(today)
+    else:
+        groups = {}
+        for row in rows:
+            groups.setdefault(row["conference"], []).append(row)
+        by_conference = {pk: summed_stats(part) for pk, part in groups.items()}
     for conference in conferences:
         conference.stats = by_conference.get(conference.pk) or summed_stats([])
     totals = sum_stats([conference.stats for conference in conferences])

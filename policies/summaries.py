@@ -5,21 +5,39 @@ updates and their task links, in the same transaction as the write that changed 
     progress_changed(before)       each one's differences (status, percent, monthly changes) added to the
                                    rows of every task it is under: a few rows per approval, whatever the size
     tasks_changed(task_ids)        links to these tasks changed: their rows (and their parents') counted again
-    rebuild()                      every row from scratch, in set-based SQL (``manage.py rebuild_summaries``)
+    organizations_changed(ids)     the lights of these organizations' commitments may have changed: their
+                                   rows of today counted again (every organization's when the rows are older)
+    rebuild()                      every task row from scratch, in set-based SQL (``manage.py rebuild_summaries``)
+
+The organizations' rows hold the lights of one day, because a light turns red when a due date passes
+without anything being written: ``manage.py count_lights``, run daily, counts them for the new day, and
+until then (or whenever they are not of today) the dashboard counts the commitments themselves.
 
 A commitment is under a task when it is linked to it or to one of its sub-items, once however many of
 those links it has: the pairs (task, commitment) are made distinct (UNION) before anything is summed.
 Status and percent change only through ``refresh_progress``; the links through the services, the admin
-and the importer, each of which calls ``tasks_changed``. A write that goes around both (``QuerySet.update()``
-from a shell) leaves the dashboard's figures wrong until ``manage.py rebuild_summaries``.
+and the importer, each of which calls ``tasks_changed``. Due dates, milestones,
+organizations and new or deleted commitments change through the admin and the importer, which call
+``organizations_changed`` through ``policies.invalidation``. A write that goes around all of them
+(``QuerySet.update()`` from a shell) leaves the dashboard's figures wrong until ``manage.py rebuild_summaries``.
 """
 
 from collections import defaultdict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 
 from .choices import ReviewState
-from .models import Commitment, CommitmentMonth, KeyTask, ProgressUpdate, TaskLink, TaskMonth, TaskRollup
+from .models import (
+    Commitment,
+    CommitmentMonth,
+    KeyTask,
+    OrganizationRollup,
+    ProgressUpdate,
+    TaskLink,
+    TaskMonth,
+    TaskRollup,
+)
 
 # Past this many commitments at once (a fixture load, the demo data), counting everything again in SQL
 # costs less than reading each commitment's differences in Python.
@@ -61,12 +79,18 @@ def progress_changed(before, *, using=DEFAULT_DB_ALIAS):
     """Add the differences of the commitments in ``before`` (from progress_before) to their tasks' rows."""
     if before is None:
         rebuild(using=using)
+        organizations_changed(None, using=using)
         return
     if not before:
         return
     ids = list(before)
-    after = {pk: (status, percent) for pk, status, percent in
-             Commitment.objects.using(using).filter(pk__in=ids).values_list("pk", "status", "percent")}
+    after, organizations = {}, set()
+    for pk, status, percent, organization_id in (
+        Commitment.objects.using(using).filter(pk__in=ids).values_list("pk", "status", "percent", "organization_id")
+    ):
+        after[pk] = (status, percent)
+        organizations.add(organization_id)
+    organizations_changed(organizations, using=using)
     old_months = defaultdict(dict)
     for commitment_id, month, change in (
         CommitmentMonth.objects.using(using).filter(commitment_id__in=ids).values_list("commitment_id", "month", "change")
@@ -160,6 +184,42 @@ def rebuild(*, using=DEFAULT_DB_ALIAS):
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         _recount_months(cursor)
         _recount(cursor, None)
+
+
+def organizations_changed(organization_ids, *, using=DEFAULT_DB_ALIAS, today=None):
+    """Count the rows of ``organization_ids`` again (every organization's for None), with the lights of today.
+
+    Rows of an earlier day are never mixed with today's: when any row is of another day (the first write
+    since midnight, before the daily count), every organization is counted. Each organization is counted in
+    every conference it has commitments in, so that moving a commitment between two of them is counted
+    when both are named. Rows are only written here; ``OrganizationRollup.objects.stat_rows`` reads them.
+    """
+    today = today or timezone.localdate()
+    rows = OrganizationRollup.objects.using(using)
+    commitments = Commitment.objects.using(using)
+    with transaction.atomic(using=using):
+        partial = organization_ids is not None and rows.filter(counted_on=today).exists() and not (
+            rows.exclude(counted_on=today).exists()
+        )
+        if partial:
+            ids = sorted({pk for pk in organization_ids if pk is not None})
+            if not ids:
+                return
+            rows.filter(organization_id__in=ids).delete()
+            commitments = commitments.filter(organization_id__in=ids)
+        else:
+            rows.all().delete()
+        conference = "statement__source__conference"
+        rows.bulk_create(
+            (
+                OrganizationRollup(
+                    conference_id=row[conference], organization_id=row["organization"], status=row["status"],
+                    light=row["light"], commitments=row["n"], percent_total=row["percent_total"] or 0, counted_on=today,
+                )
+                for row in commitments.stat_groups(conference, "organization", today=today)
+            ),
+            batch_size=BATCH,
+        )
 
 
 # Each month's latest approved update of each commitment, less the one before it (LAG), in SQL; the

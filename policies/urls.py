@@ -9,6 +9,7 @@ urlpatterns = [
     path("conferences/", views.conference_list, name="conferences"),
     path("conferences/<slug:slug>/", views.conference_dashboard, name="conference"),
     path("conferences/<slug:slug>/commitments/", views.CommitmentListView.as_view(), name="conference_commitments"),
+    path("conferences/<slug:slug>/organizations/", views.organization_list, name="conference_organizations"),
     path("conferences/<slug:conference_slug>/tasks/<str:code>/", views.task_detail, name="task"),
     path("conferences/<slug:conference_slug>/sources/<slug:slug>/", views.source_detail, name="source"),
     path("commitments/", views.CommitmentListView.as_view(), name="commitments"),

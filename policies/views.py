@@ -1,6 +1,7 @@
 """Public pages."""
 
 from django import forms
+from django.core.paginator import Paginator
 from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.db.models import Q
@@ -21,7 +22,9 @@ from .models import Commitment, Conference, EvidenceFile, KeyTask, Official, Org
 from .roles import can_see_update
 from .widgets import QuickSelect
 from .selectors import (
+    ORGANIZATIONS_PER_PAGE,
     commitments_by_conference,
+    conference_organizations,
     conference_overview,
     dashboard_stats,
     source_paragraphs,
@@ -104,6 +107,27 @@ def home(request):
 @require_safe
 def conference_dashboard(request, slug):
     return _render_dashboard(request, slug)
+
+
+@cache_public_page
+@require_safe
+def organization_list(request, slug):
+    """A conference's organizations with their roll-ups, by group, a page of ORGANIZATIONS_PER_PAGE at a time:
+    the whole of the dashboard's "各单位进展", which shows the first of each group."""
+    conference = _get_conference(slug)
+    group = request.GET.get("group") or None
+    rows, groups = conference_organizations(conference=conference)
+    unknown_group = group is not None and group not in {key for key, _, _ in groups}
+    if group is not None and not unknown_group:
+        rows = [row for row in rows if row[0] == group]
+    page = Paginator(rows, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "policies/organization_list.html", {
+        "conference": conference,
+        "groups": groups,
+        "group": None if unknown_group else group,
+        "unknown_group": unknown_group,
+        "page_obj": page,
+    })
 
 
 @cache_public_page

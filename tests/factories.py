@@ -117,8 +117,9 @@ def make_commitment(tasks=(), **kwargs):
     commitment = Commitment.objects.create(**kwargs)
     for task in tasks:
         TaskLink.objects.create(commitment=commitment, task=task)
-    # Counted under its tasks at once, as after an admin save of its links.
+    # Counted under its tasks and in its organization's lights at once, as after an admin save.
     summaries.tasks_changed([task.pk for task in tasks])
+    summaries.organizations_changed([commitment.organization_id])
     # Searchable at once, as after an admin save (there the indexing waits for the commit).
     search.index_commitments([commitment.pk])
     return commitment

@@ -45,6 +45,7 @@ class AxeOnPublicPagesTests(BrowserTestCase):
             "conferences": "/conferences/",
             "conference": self.world.conference.get_absolute_url(),
             "conference-list": f"{self.world.conference.get_absolute_url()}commitments/",
+            "organizations": f"{self.world.conference.get_absolute_url()}organizations/",
             "list": "/commitments/",
             "list-searched": "/commitments/?q=数据中心",
             "list-filtered": "/commitments/?status=not_started&kind=district&task=T1",

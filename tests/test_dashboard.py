@@ -128,7 +128,7 @@ class DashboardNumbersTests(TestCase):
 
     def test_organizations_grouped_by_kind_with_their_progress(self):
         rows = self.expected()
-        groups = dict(self.context["organization_groups"])
+        groups = {title: members for _, title, members, _ in self.context["organization_groups"]}
         self.assertEqual(list(groups), ["区县", "市级部门", "开发区", "企业"])
         self.assertEqual({o.name for o in groups["区县"]}, set(
             Organization.objects.filter(kind__in=["district", "county"]).values_list("name", flat=True)))
@@ -215,15 +215,15 @@ class DashboardQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 the conferences (the latest is shown, all are in the switch), 2 the commitments grouped by
-        # organization, status and light (the totals and the organizations' roll-ups), 3 tasks, 4 their
-        # roll-ups (their summary rows), 5 their sub-items, 6 those organizations, 7 latest approved
-        # updates, 8 red-light commitments, 9 the tasks' monthly summary rows for the progress-over-time
-        # charts (history.task_charts)
-        with self.assertNumQueries(9):
+        # 1 the conferences (the latest is shown, all are in the switch), 2 the organizations' summary rows
+        # by status and light (the totals and the organizations' roll-ups), 3 tasks, 4 their roll-ups (their
+        # summary rows), 5 their sub-items, 6 those organizations, 7 latest approved updates, 8–10 the first
+        # past-due commitments of each open status, 11 their rows, 12 red ones not yet due (a milestone
+        # missed), 13 the tasks' monthly summary rows for the progress-over-time charts
+        with self.assertNumQueries(13):
             small = self.client.get("/")
         grow(organizations=8, per_organization=5)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(13):
             large = self.client.get("/")
         self.assertEqual(small.context["totals"]["total"] + 40, large.context["totals"]["total"])
         self.assertEqual(len(large.context["latest_updates"]), 8)
@@ -262,7 +262,7 @@ class DashboardLightsTests(TestCase):
         self.assertEqual(totals["avg_percent"], round((30 * 3 + 50 + 100) / 6, 1))
         # by due date: the one past its own due date first, then the one past its milestone
         self.assertEqual(dashboard["red_commitments"], [self.red_by_due_date, self.red_by_milestone])
-        [organization] = [o for _, members in dashboard["organization_groups"] for o in members]
+        [organization] = [o for _, _, members, _ in dashboard["organization_groups"] for o in members]
         self.assertEqual((organization.n_commitments, organization.n_in_progress, organization.n_completed,
                           organization.n_not_reported), (6, 4, 1, 1))
         self.assertAlmostEqual(organization.avg_percent, (30 * 3 + 50 + 100) / 6)
@@ -296,12 +296,12 @@ class LatestUpdatesWindowTests(TestCase):
 
     def test_an_older_conference_lists_its_own_updates_beyond_the_window(self):
         newest_first = sorted(self.old_updates, key=lambda u: u.reported_on, reverse=True)
-        # 1 commitments grouped, 2 tasks (none, so no roll-ups or sub-items), 3 organizations, 4 the updates
-        # in the window (here every approved update), 5 red list
-        with self.assertNumQueries(5):
+        # 1 the organizations' summary rows, 2 tasks (none, so no roll-ups or sub-items), 3 organizations,
+        # 4 the updates in the window (here every approved update), 5–9 red list (first_red)
+        with self.assertNumQueries(9):
             self.assertEqual(self.latest(self.old), newest_first)
         with patch.object(selectors, "RECENT_UPDATES", 2):
             # the window holds only the new conference's two latest: one more query, all of the old one's
-            with self.assertNumQueries(6):
+            with self.assertNumQueries(10):
                 self.assertEqual(self.latest(self.old), newest_first)
             self.assertEqual(self.latest(self.new), sorted(self.new_updates, key=lambda u: u.reported_on, reverse=True))

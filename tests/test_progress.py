@@ -35,6 +35,8 @@ class RefreshProgressTests(TestCase):
         for _ in range(5):
             make_update(commitment=make_commitment(), review_state="approved")
         # savepoint, one UPDATE, then the key tasks' summaries from scratch (policies.summaries.rebuild):
-        # savepoint, a DELETE and an INSERT … SELECT for each of its three tables, release; release
-        with self.assertNumQueries(11):
+        # savepoint, a DELETE and an INSERT … SELECT for each of its three tables, release; then the
+        # organizations' (summaries.organizations_changed): savepoint, DELETE, the grouped count, one
+        # INSERT, release; release
+        with self.assertNumQueries(16):
             self.assertEqual(refresh_progress(), 5)

@@ -12,6 +12,7 @@ from django.test import TestCase, override_settings
 from policies.choices import ReviewState
 from policies.demo_data import generate
 from policies.models import Commitment, KeyTask, ProgressUpdate, TaskLink
+from policies.services import refresh_progress
 
 from .factories import (
     load_conference,
@@ -26,11 +27,12 @@ from .factories import (
 # What each page costs, whatever the size. Reasons are in the assertion helpers below.
 EXPECTED = {
     # the conferences (the latest is shown, all are in the switch), then the dashboard (see
-    # selectors.dashboard_stats): commitments grouped by organization, status and light (totals and
+    # selectors.dashboard_stats): the organizations' summary rows by status and light (totals and
     # organization roll-ups), key tasks, their roll-ups (their summary rows), sub-items, the organizations,
-    # latest approved updates, red-light list, then the
-    # tasks' monthly summary rows for the progress-over-time charts (history.task_charts)
-    "home": 9,
+    # latest approved updates, the red list (first_red: three scans of past-due commitments, one of those
+    # not yet due, then the rows: none when nothing is red), then the tasks' monthly summary rows for the
+    # progress-over-time charts (history.task_charts)
+    "home": 13,
     # commitment with its relations, linked tasks, approved updates, their evidence files, milestones
     "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted
@@ -83,6 +85,8 @@ class QueryCountMixin:
                 commitment=cls.commitment, author=author, review_state=ReviewState.APPROVED,
                 reported_on=datetime.date(2021, month, 30), percent=month * 10,
             )
+        # Reported on, and past its due date: the dashboard has a red commitment to list at both sizes.
+        refresh_progress(commitments=Commitment.objects.filter(pk=cls.commitment.pk))
 
     def assert_page_queries(self, name, url, *, contains, **headers):
         with self.assertNumQueries(EXPECTED[name]):
@@ -182,8 +186,14 @@ class BenchQueryCountHeaderTests(TestCase):
     def test_header_counts_the_queries_of_the_request(self):
         from django.conf import settings
 
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
         with self.settings(MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]):
-            self.assertEqual(self.client.get("/")["X-Query-Count"], str(EXPECTED["home"]))
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/")
+            self.assertGreater(len(queries), 5)
+            self.assertEqual(response["X-Query-Count"], str(len(queries)))
             self.assertEqual(self.client.get("/healthz")["X-Query-Count"], "0")
 
 

@@ -322,6 +322,8 @@ class EnglishPagesTests(TestCase):
             "/conferences/": ["All conferences", "Economic work for 2021", "By status (all conferences)"],
             conference.get_absolute_url(): ["Economic work commitments for 2021: how they are kept"],
             f"{conference.get_absolute_url()}commitments/": ["2021 commitments", "Clear filters"],
+            f"{conference.get_absolute_url()}organizations/": ["Organizations in 2021", "Districts and counties (3)"],
+            f"{conference.get_absolute_url()}organizations/?group=nowhere": ["No such kind of organization"],
             "/commitments/": ["Filter commitments", "Kind of organization", "Due date (soonest first)",
                               "<strong>13</strong> commitments", "Download these 13 commitments:"],
             "/commitments/?status=not_started&kind=district&task=T1": ["No commitment matches these filters."],

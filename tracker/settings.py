@@ -131,8 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the page queries are short, and compiling the light's CASE into machine code cost 2.0 s
-    # of a 2.3 s query (the totals by conference at 100,000 commitments) on every execution.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # of a 2.3 s query (the totals by conference at 100,000 commitments) on every execution. No parallel
+    # workers: each request is one worker's, on a machine with a core per worker, and starting two workers
+    # cost 20 ms of the 29 ms of the dashboard's first past-due commitments (a 12-row LIMIT) at 100,000.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

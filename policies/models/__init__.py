@@ -19,7 +19,7 @@ from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
 from .reminders import Reminder
 from .search import Keyword, SearchDocument, SearchIndexEntry
-from .summaries import CommitmentMonth, TaskMonth, TaskRollup
+from .summaries import CommitmentMonth, OrganizationRollup, TaskMonth, TaskRollup
 
 __all__ = [
     "Commitment",
@@ -38,6 +38,7 @@ __all__ = [
     "LinkOrigin",
     "Milestone",
     "Official",
+    "OrganizationRollup",
     "Organization",
     "OrganizationKind",
     "ProgressUpdate",

@@ -1,5 +1,6 @@
-"""Summary rows: the key tasks' roll-ups and progress over time, kept current so that the dashboard reads a
-few rows per task instead of every commitment and approved update under it.
+"""Summary rows: the key tasks' roll-ups and progress over time, and the organizations' counts by status and
+light, kept current so that the dashboard reads a few rows per task and per organization instead of every
+commitment and approved update.
 
 Derived data, written only by ``policies.summaries`` (beside ``services.refresh_progress``, in the same
 transaction, and wherever task links change); ``manage.py rebuild_summaries`` recomputes them all.
@@ -9,9 +10,11 @@ A commitment is *under* a task when it is linked to the task or to one of its su
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from ..choices import Status
+from ..choices import Light, Status
+from ..querysets import OrganizationRollupQuerySet
 from .commitments import Commitment
-from .conference import KeyTask
+from .conference import Conference, KeyTask
+from .organizations import Organization
 
 
 class CommitmentMonth(models.Model):
@@ -65,3 +68,34 @@ class TaskRollup(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.status} {self.commitments}"
+
+
+class OrganizationRollup(models.Model):
+    """How many of an organization's commitments in one conference have one status and one light on the day
+    ``counted_on``, and the sum of their percents. A light depends on the day (a due date passes), so the rows
+    hold one day's lights: every row is of the same day, and a page reads them only on that day. They are
+    counted again for each write that can change a light, and all of them once a day (``manage.py count_lights``)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+", verbose_name=_("会议"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="rollups", verbose_name=pgettext_lazy("model", "单位")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    light = models.CharField(_("预警灯"), max_length=10, choices=Light.choices)
+    commitments = models.IntegerField(_("承诺数"))
+    percent_total = models.IntegerField(_("进度之和"))
+    counted_on = models.DateField(_("计算日期"))
+
+    objects = OrganizationRollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "单位汇总")
+        verbose_name_plural = pgettext_lazy("models", "单位汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "organization", "status", "light"], name="policies_organizationrollup_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.conference_id} {self.organization_id} {self.status} {self.light} {self.commitments}"

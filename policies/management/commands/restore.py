@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 call_command("loaddata", str(path), verbosity=0)
                 call_command("rebuild_search_index", stdout=StringIO())
                 summaries.rebuild()
+                summaries.organizations_changed(None)
         except DeserializationError as error:
             raise CommandError(f"备份文件无法读取，数据库未改变：{error}") from None
         finally:

@@ -1,0 +1,18 @@
+"""The PostgreSQL session settings the pages are measured with (tracker/settings.py): no JIT, no parallel workers."""
+
+from unittest import skipUnless
+
+from django.db import connection
+from django.test import TestCase
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL's session settings: run with DATABASE_URL=postgres://…")
+class PostgresSessionSettingsTests(TestCase):
+    def show(self, name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    def test_queries_are_neither_compiled_nor_parallel(self):
+        self.assertEqual(self.show("jit"), "off")
+        self.assertEqual(self.show("max_parallel_workers_per_gather"), "0")
