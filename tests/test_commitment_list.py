@@ -5,6 +5,7 @@ import re
 
 from django.test import TestCase, override_settings
 
+from policies import invalidation
 from policies.models import Commitment, KeyTask, Official, Organization
 from policies.services import refresh_progress
 
@@ -169,18 +170,60 @@ class CommitmentListQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 count, 2 the page's ids, 3 those rows with their joins and lights, 4 conference choices,
-        # 5-8 organization, district, department and official choices, 9 task choices
+        # 1 count, 2 the page's ids, 3 those rows with their joins and lights; once per data version (grow
+        # bumps it, as a write does) the menus: 4 conferences, 5-8 organizations, districts, departments and
+        # officials, 9 key tasks
         with self.assertNumQueries(9):
             self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
         grow(organizations=10, per_organization=6)
         with self.assertNumQueries(9):
             response = self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
         self.assertEqual(len(response.context["commitments"]), 20)
-        # a chosen organization costs one look-up to validate it
+        # the menus read above; a chosen organization costs one look-up to validate it
         district = Organization.objects.filter(kind="district").first()
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(4):
             self.client.get("/commitments/", {"district": district.pk})
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class MenusPerDataVersionTests(TestCase):
+    """The list's menus are read once per data version and language, whether or not pages are cached:
+    an approval leaves them be, any other write shows in them at once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def menu(self, response, name):
+        return re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.S).group(0)
+
+    def test_a_write_shows_in_the_menus_and_an_approval_reads_none_of_them_again(self):
+        first = self.client.get("/commitments/")
+        # 1 count, 2 the page's ids, 3 those rows: the menus as the first request read them
+        with self.assertNumQueries(3):
+            second = self.client.get("/commitments/")
+        for name in ("conference", "task", "organization", "district", "department", "official"):
+            self.assertEqual(self.menu(second, name), self.menu(first, name))
+        # An approval: the list shows the new progress, the menus stay read.
+        commitment = Commitment.objects.order_by("pk").first()
+        with self.captureOnCommitCallbacks(execute=True):
+            make_update(commitment=commitment, percent=30, review_state="approved", reported_on=datetime.date(2021, 5, 1))
+            refresh_progress(commitments=Commitment.objects.filter(pk=commitment.pk))
+        with self.assertNumQueries(3):
+            self.assertContains(self.client.get("/commitments/"), "30%")
+        # Any other write (here a new district, as the admin's save does) bumps the data version.
+        with self.captureOnCommitCallbacks(execute=True):
+            district = make_organization(name="新设区", kind="district")
+            invalidation.pages_changed()
+        third = self.client.get("/commitments/")
+        self.assertIn(f'<option value="{district.pk}">新设区</option>', self.menu(third, "district"))
+
+    def test_each_language_has_its_own(self):
+        chinese = self.menu(self.client.get("/commitments/"), "conference")
+        english = self.menu(self.client.get("/commitments/", headers={"accept-language": "en"}), "conference")
+        self.assertIn("年（", chinese)
+        self.assertNotIn("年（", english)
+        self.assertIn(">All</option>", english)
 
 
 class FilterMenuMarkupTests(TestCase):
