@@ -29,6 +29,7 @@ ENDPOINTS = [
     ("healthz", "/healthz"),
     ("dashboard", "/"),
     ("conferences", "/conferences/"),
+    ("organizations", "/conferences/2020-12-29/organizations/"),
     ("list", "/commitments/"),
     ("list by district", "/commitments/?district={district}"),
     ("list by task+status", "/commitments/?task=T3&status=in_progress"),

@@ -45,6 +45,8 @@ LUA = ROOT / "bench" / "report.lua"
 ENDPOINTS = [
     ("healthz", "/healthz"),
     ("dashboard", "/"),
+    ("conferences", "/conferences/"),
+    ("organizations", "/conferences/2020-12-29/organizations/"),
     ("list by district", "/commitments/?district={district}"),
     ("list by task+status", "/commitments/?task=T3&status=in_progress"),
     ("search 就业", "/commitments/?q=%E5%B0%B1%E4%B8%9A"),

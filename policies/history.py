@@ -52,14 +52,15 @@ def step_chart(series):
         return None
     first, last = series[0][0], series[-1][0]
     coords, dots, value = [], [], series[0][1]
+    y_before = _y(value)
     for day, percent in series:
-        x = _x(day, first, last)
-        coords += [(x, _y(value)), (x, _y(percent))]
-        dots.append((x, _y(percent)))
-        value = percent
+        x, y = _x(day, first, last), _y(percent)
+        coords += [(x, y_before), (x, y)]
+        dots.append((x, y))
+        value, y_before = percent, y
     if first == last:  # one point: a short flat line, so that there is something to see
         coords.append((WIDTH - PAD, _y(value)))
-    words = gettext("；").join(f"{day:%Y-%m-%d} {percent:g}%" for day, percent in series)
+    words = gettext("；").join(f"{day.isoformat()} {percent:g}%" for day, percent in series)
     return Chart(
         points=" ".join(f"{x},{y}" for x, y in coords),
         dots=dots,

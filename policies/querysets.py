@@ -391,15 +391,13 @@ class OrganizationRollupQuerySet(models.QuerySet):
         summary rows, or None when they are not of ``today``: then only the commitments themselves know.
 
         A few rows per organization, whatever the number of commitments. Every row is of one day (see
-        ``policies.summaries.organizations_changed``); no row at all (nothing counted yet, or a conference
-        without commitments) is None too, and counting the commitments costs nothing when there are none.
+        ``policies.summaries.organizations_changed``), so finding any of today's is finding all of them; none
+        (counted on another day, nothing counted yet, or a conference without commitments) is None, and
+        counting the commitments costs nothing when there are none.
         """
         today = today or timezone.localdate()
-        rows = self.order_by()
+        rows = self.order_by().filter(counted_on=today)
         if conference is not None:
             rows = rows.filter(conference=conference)
-        rows = list(rows.values_list("conference", "organization", "status", "light", "commitments", "percent_total", "counted_on"))
-        if not rows or any(row[-1] != today for row in rows):
-            return None
-        keys = ("conference", "organization", "status", "light", "n", "percent_total")
-        return [dict(zip(keys, row[:-1], strict=True)) for row in rows]
+        rows = list(rows.values("conference", "organization", "status", "light", "percent_total", n=F("commitments")))
+        return rows or None

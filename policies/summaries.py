@@ -32,6 +32,7 @@ from .models import (
     Commitment,
     CommitmentMonth,
     KeyTask,
+    Organization,
     OrganizationRollup,
     ProgressUpdate,
     TaskLink,
@@ -193,10 +194,15 @@ def organizations_changed(organization_ids, *, using=DEFAULT_DB_ALIAS, today=Non
     since midnight, before the daily count), every organization is counted. Each organization is counted in
     every conference it has commitments in, so that moving a commitment between two of them is counted
     when both are named. Rows are only written here; ``OrganizationRollup.objects.stat_rows`` reads them.
+
+    The organizations counted are locked first (in id order, as the services lock commitments), so that two
+    approvals in one organization count one after the other: otherwise, on PostgreSQL, the second deleted
+    the rows the first had replaced but not yet committed, and its own rows collided with the first's.
     """
     today = today or timezone.localdate()
     rows = OrganizationRollup.objects.using(using)
     commitments = Commitment.objects.using(using)
+    locked = Organization.objects.using(using).select_for_update().order_by("pk")
     with transaction.atomic(using=using):
         partial = organization_ids is not None and rows.filter(counted_on=today).exists() and not (
             rows.exclude(counted_on=today).exists()
@@ -205,9 +211,11 @@ def organizations_changed(organization_ids, *, using=DEFAULT_DB_ALIAS, today=Non
             ids = sorted({pk for pk in organization_ids if pk is not None})
             if not ids:
                 return
+            list(locked.filter(pk__in=ids).values_list("pk", flat=True))
             rows.filter(organization_id__in=ids).delete()
             commitments = commitments.filter(organization_id__in=ids)
         else:
+            list(locked.values_list("pk", flat=True))
             rows.all().delete()
         conference = "statement__source__conference"
         rows.bulk_create(

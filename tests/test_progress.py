@@ -36,7 +36,7 @@ class RefreshProgressTests(TestCase):
             make_update(commitment=make_commitment(), review_state="approved")
         # savepoint, one UPDATE, then the key tasks' summaries from scratch (policies.summaries.rebuild):
         # savepoint, a DELETE and an INSERT … SELECT for each of its three tables, release; then the
-        # organizations' (summaries.organizations_changed): savepoint, DELETE, the grouped count, one
-        # INSERT, release; release
-        with self.assertNumQueries(16):
+        # organizations' (summaries.organizations_changed): savepoint, the organizations locked, DELETE, the
+        # grouped count, one INSERT, release; release
+        with self.assertNumQueries(17):
             self.assertEqual(refresh_progress(), 5)

@@ -11,7 +11,7 @@ from django.test import TestCase, override_settings
 
 from policies.choices import ReviewState
 from policies.demo_data import generate
-from policies.models import Commitment, KeyTask, ProgressUpdate, TaskLink
+from policies.models import Commitment, KeyTask, Organization, ProgressUpdate, TaskLink
 from policies.services import refresh_progress
 
 from .factories import (
@@ -241,3 +241,36 @@ class PageSizeBoundTests(TestCase):
     def test_api_pages_are_bounded_whatever_page_size_asks(self):
         response = self.client.get("/api/commitments/?page_size=100000", headers={"accept": "application/json"})
         self.assertEqual(len(response.json()["results"]), PAGE_ROWS_MAX)
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class OrganizationRowsBoundTests(TestCase):
+    """The dashboard's organizations and the organizations page are bounded too: with more organizations of
+    one kind than either shows, the dashboard shows the first of the group and the page a page of them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        source = Commitment.objects.first().statement.source
+        for n in range(PAGE_ROWS_MAX + 5):
+            organization = make_organization(name=f"行数企业{n:03}", kind="enterprise")
+            statement = make_statement(official=make_official(organization=organization), source=source, text="原文")
+            Commitment.objects.create(statement=statement, organization=organization, number=1, quote="原文",
+                                      summary=f"行数承诺{n}", span_start=statement.span_start,
+                                      span_end=statement.span_start + 2, due_date=datetime.date(2021, 12, 31))
+        refresh_progress()  # and the organizations' rows of today
+
+    def organization_links(self, url):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return set(re.findall(r'href="/organizations/(\d+)/"', response.content.decode()))
+
+    def test_dashboard_and_organizations_page_show_a_bounded_number(self):
+        from policies.selectors import ORGANIZATIONS_PER_PAGE, ORGANIZATIONS_SHOWN
+
+        self.assertGreater(Commitment.objects.values("organization").distinct().count(), PAGE_ROWS_MAX)
+        enterprises = "/conferences/2020-12-29/organizations/?group=enterprise"
+        self.assertLessEqual(len(self.organization_links("/")), ORGANIZATIONS_SHOWN * 4 + 12)  # and the red list's
+        self.assertEqual(len(self.organization_links(enterprises)), ORGANIZATIONS_PER_PAGE)
+        enterprises_in_all = Organization.objects.filter(kind="enterprise").count()  # the fixture's and these
+        self.assertEqual(len(self.organization_links(enterprises + "&page=2")), enterprises_in_all - ORGANIZATIONS_PER_PAGE)

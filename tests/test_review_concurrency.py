@@ -20,15 +20,17 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from policies import services
-from policies.models import Commitment, ProgressUpdate
+from policies.models import Commitment, OrganizationRollup, ProgressUpdate
 from policies.roles import ensure_roles
 
-from .factories import make_commitment, make_reviewer, make_update
+from .factories import make_commitment, make_organization, make_reviewer, make_update
 
 SAFETY_TIMEOUT = 30  # seconds; only ever reached when something is already broken
 
 
-class ConcurrentApprovalTests(TransactionTestCase):
+class Race:
+    """Two approvals, the second started once the first has recomputed progress and holds its locks."""
+
     def setUp(self):
         if connection.vendor != "postgresql":
             # Run sequentially, this test would pass without the lock it is meant to prove.
@@ -37,27 +39,6 @@ class ConcurrentApprovalTests(TransactionTestCase):
         ensure_roles()
         self.first_reviewer = make_reviewer(username="reviewer_a")
         self.second_reviewer = make_reviewer(username="reviewer_b")
-        self.commitment = make_commitment()
-        self.earlier = make_update(commitment=self.commitment, reported_on=datetime.date(2021, 3, 31),
-                                   status="in_progress", percent=20)
-        self.later = make_update(commitment=self.commitment, reported_on=datetime.date(2021, 9, 30),
-                                 status="completed", percent=100)
-
-    def test_concurrent_approvals_leave_the_commitment_at_its_latest_approved_update(self):
-        self.race(first=self.later, second=self.earlier)
-        self.assert_consistent()
-
-    def test_concurrent_approvals_in_the_other_order(self):
-        self.race(first=self.earlier, second=self.later)
-        self.assert_consistent()
-
-    def assert_consistent(self):
-        self.assertEqual(set(ProgressUpdate.objects.values_list("review_state", flat=True)), {"approved"})
-        commitment = Commitment.objects.get(pk=self.commitment.pk)
-        self.assertEqual(
-            (commitment.status, commitment.percent, commitment.last_update_on),
-            ("completed", 100, datetime.date(2021, 9, 30)),
-        )
 
     def race(self, *, first, second):
         first_holds_lock, release_first, second_started = threading.Event(), threading.Event(), threading.Event()
@@ -114,3 +95,53 @@ class ConcurrentApprovalTests(TransactionTestCase):
                 if cursor.fetchone()[0] == "Lock":
                     return
         self.fail("the second approval never waited for the first one's lock")
+
+
+class ConcurrentApprovalTests(Race, TransactionTestCase):
+    def setUp(self):
+        super().setUp()
+        self.commitment = make_commitment()
+        self.earlier = make_update(commitment=self.commitment, reported_on=datetime.date(2021, 3, 31),
+                                   status="in_progress", percent=20)
+        self.later = make_update(commitment=self.commitment, reported_on=datetime.date(2021, 9, 30),
+                                 status="completed", percent=100)
+
+    def test_concurrent_approvals_leave_the_commitment_at_its_latest_approved_update(self):
+        self.race(first=self.later, second=self.earlier)
+        self.assert_consistent()
+
+    def test_concurrent_approvals_in_the_other_order(self):
+        self.race(first=self.earlier, second=self.later)
+        self.assert_consistent()
+
+    def assert_consistent(self):
+        self.assertEqual(set(ProgressUpdate.objects.values_list("review_state", flat=True)), {"approved"})
+        commitment = Commitment.objects.get(pk=self.commitment.pk)
+        self.assertEqual(
+            (commitment.status, commitment.percent, commitment.last_update_on),
+            ("completed", 100, datetime.date(2021, 9, 30)),
+        )
+
+class ConcurrentApprovalsInOneOrganizationTests(Race, TransactionTestCase):
+    """Two commitments of one organization approved at once: each approval counts the organization's lights
+    again (policies.summaries.organizations_changed). Without the organization's row lock the second would
+    delete the rows the first replaced before they were committed and insert its own beside the first's new
+    ones: the unique constraint refuses it, and the reviewer sees an error."""
+
+    def setUp(self):
+        super().setUp()
+        organization = make_organization()
+        self.commitments = [make_commitment(organization=organization, summary=f"承诺{i}") for i in range(2)]
+        self.updates = [make_update(commitment=c, reported_on=datetime.date(2021, 3, 31), status="in_progress",
+                                    percent=20 + 40 * i) for i, c in enumerate(self.commitments)]
+
+    def test_both_approved_and_the_organizations_rows_count_both(self):
+        self.race(first=self.updates[0], second=self.updates[1])
+        self.assertEqual(set(ProgressUpdate.objects.values_list("review_state", flat=True)), {"approved"})
+        conference = "statement__source__conference"
+        counted = sorted((r[conference], r["organization"], r["status"], r["light"], r["n"], r["percent_total"])
+                         for r in Commitment.objects.stat_groups(conference, "organization"))
+        rows = sorted((r["conference"], r["organization"], r["status"], r["light"], r["n"], r["percent_total"])
+                      for r in OrganizationRollup.objects.stat_rows())
+        self.assertEqual(rows, counted)
+        self.assertEqual(sum(r[4] for r in rows if r[2] == "in_progress"), 2)
