@@ -6,6 +6,7 @@ A commitment's percent on a day is that of its latest approved update reported o
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -79,6 +80,7 @@ def commitment_chart(updates):
     return step_chart(sorted(latest_per_day.items()))
 
 
+@functools.lru_cache(maxsize=1024)  # the same few dozen months for every task of a chart set
 def _month_end(day):
     following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return following - datetime.timedelta(days=1)

@@ -79,10 +79,7 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         )
         .order_by("order", "pk")
     )
-    groups = [
-        (key, title, members[:ORGANIZATIONS_SHOWN], len(members))
-        for key, title, members in _organization_groups(rows)
-    ]
+    groups = _organization_groups(rows, shown=ORGANIZATIONS_SHOWN)
     updates = _latest_updates(commitments, latest, any_approved=totals["reported"] > 0)
     red_rows = Commitment.objects.in_conference(conference, scan=True).first_red(red, today)
     return {
@@ -106,18 +103,23 @@ def _organization_rows(conference, today):
     return rows
 
 
-def _organization_groups(rows):
-    """[(key, title, organizations)] of ORGANIZATION_GROUPS that have commitments in ``rows``, each
-    organization given its roll-up (n_commitments, avg_percent, n_<status>), the most advanced first."""
+def _organization_groups(rows, shown=None):
+    """[(key, title, organizations, count)] of ORGANIZATION_GROUPS that have commitments in ``rows``: the
+    group's ``shown`` first organizations (all for None), the most advanced first, each given its roll-up
+    (n_commitments, avg_percent, n_<status>), and how many the group has. Only the organizations shown are
+    made model instances: the others are sorted as (pk, name, kind) rows."""
     rollups = rollups_by((row["organization"], row["status"], row["n"], row["percent_total"]) for row in rows)
-    organizations = list(Organization.objects.filter(pk__in=rollups).order_by("kind", "name"))
-    for organization in organizations:
-        organization.__dict__.update(rollups[organization.pk])
+    names = [row for row in Organization.objects.values_list("pk", "name", "kind") if row[0] in rollups]
     groups = []
     for title, kinds in ORGANIZATION_GROUPS:
-        members = sorted((o for o in organizations if o.kind in kinds), key=lambda o: (-o.avg_percent, o.name))
+        members = sorted((row for row in names if row[2] in kinds), key=lambda row: (-rollups[row[0]]["avg_percent"], row[1]))
         if members:
-            groups.append((kinds[0], title, members))
+            organizations = []
+            for pk, name, kind in members[:shown]:
+                organization = Organization(pk=pk, name=name, kind=kind)
+                organization.__dict__.update(rollups[pk])
+                organizations.append(organization)
+            groups.append((kinds[0], title, organizations, len(members)))
     return groups
 
 
@@ -126,8 +128,8 @@ def conference_organizations(*, conference, group=None, today=None):
     first: [(key, title, organization)] of the group whose key is ``group`` (all groups for None), and the
     groups [(key, title, count)] for the page's switch. Two queries (three when the commitments are counted)."""
     groups = _organization_groups(_organization_rows(conference, today))
-    rows = [(key, title, o) for key, title, members in groups if group in (None, key) for o in members]
-    return rows, [(key, title, len(members)) for key, title, members in groups]
+    rows = [(key, title, o) for key, title, members, _ in groups if group in (None, key) for o in members]
+    return rows, [(key, title, count) for key, title, _, count in groups]
 
 
 def conference_overview(*, today=None):

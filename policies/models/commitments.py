@@ -123,7 +123,9 @@ class Commitment(SpanMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "due_date"], name="policies_commitment_org_due"),
-            models.Index(fields=["status", "due_date"], name="policies_commitment_status_due"),
+            # In the red list's order within a status (QuerySet.first_red): its first rows are read, not sorted
+            # out of every commitment due the same day (thousands are due on 31 December).
+            models.Index(fields=["status", "due_date", "percent", "id"], name="policies_commitment_status_due"),
             models.Index(fields=["due_date"], name="policies_commitment_due"),
             models.Index(fields=["percent"], name="policies_commitment_percent"),
             models.Index(fields=["last_update_on"], name="policies_commitment_last_upd"),
