@@ -1,4 +1,5 @@
-"""The PostgreSQL session settings the pages are measured with (tracker/settings.py): no JIT, no parallel workers."""
+"""The PostgreSQL session settings the pages are measured with (tracker/settings.py): no JIT, no parallel
+workers, random reads priced as on an SSD."""
 
 from unittest import skipUnless
 
@@ -16,3 +17,6 @@ class PostgresSessionSettingsTests(TestCase):
     def test_queries_are_neither_compiled_nor_parallel(self):
         self.assertEqual(self.show("jit"), "off")
         self.assertEqual(self.show("max_parallel_workers_per_gather"), "0")
+
+    def test_random_reads_are_priced_as_on_an_ssd(self):
+        self.assertEqual(self.show("random_page_cost"), "1.1")

@@ -2,30 +2,20 @@
 organizations page), written here in Python: a page shows up to 100 of them, and the same row as an
 included template (with its bar and its translations) cost 0.2 ms a row, the dashboard's largest part.
 
-{% organization_row organization conference %} prints what templates/includes/bar.html and the row's
-translations would: the name and its page, the average progress bar, the count linked to the
+{% organization_row organization conference %} prints what the row's template and translations would,
+with {% progress_bar %}: the name and its page, the average progress bar, the count linked to the
 organization's commitments in ``conference``, the completed and the behind.
 """
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from ..choices import OrganizationKind
-from .vocabulary import commitments_url
+from .vocabulary import commitments_url, progress_bar
 
 register = template.Library()
-
-
-def bar(value, label):
-    """templates/includes/bar.html: a labelled progress bar of ``value`` (0–100)."""
-    return format_html(
-        '<span class="bar-row"><span class="bar" aria-hidden="true"><span class="bar-fill{}" style="width: {}%">'
-        '</span></span><span class="bar-value"><span class="visually-hidden">{}</span>{}%</span></span>',
-        " full" if value >= 100 else "", f"{value:.1f}", label, floatformat(value, "-1"),
-    )
 
 
 @register.simple_tag
@@ -47,6 +37,6 @@ def organization_row(organization, conference):
     return format_html(
         '<li class="rollup">\n  <span class="rollup-name"><a href="{}">{}</a>{}</span>\n  {}\n'
         '  <span class="meta rollup-counts">{} · {} {}{}</span>\n</li>',
-        organization.get_absolute_url(), organization.name, kind, bar(organization.avg_percent, gettext("平均进度")),
+        organization.get_absolute_url(), organization.name, kind, progress_bar(organization.avg_percent, gettext("平均进度")),
         counted, gettext("已完成"), organization.n_completed, mark_safe(behind),
     )
