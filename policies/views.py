@@ -1,5 +1,7 @@
 """Public pages."""
 
+import itertools
+
 from django import forms
 from django.core.paginator import Paginator
 from django.contrib.staticfiles import finders
@@ -121,12 +123,15 @@ def organization_list(request, slug):
     if group is not None and not unknown_group:
         rows = [row for row in rows if row[0] == group]
     page = Paginator(rows, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = [(key, title, [row[2] for row in members])
+               for (key, title), members in itertools.groupby(page.object_list, key=lambda row: row[:2])]
     return render(request, "policies/organization_list.html", {
         "conference": conference,
         "groups": groups,
         "group": None if unknown_group else group,
         "unknown_group": unknown_group,
         "page_obj": page,
+        "groups_on_page": on_page,
     })
 
 
