@@ -63,9 +63,9 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
     """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
     1 the organizations' rows by status and light (the totals and the organizations' roll-ups): their
-    summary rows when they are of today, else (2) the commitments grouped the same way; 3 those
-    organizations, 4 key tasks, 5 their roll-ups, 6 their sub-items, 7 latest approved updates,
-    8–11 the first red-light commitments.
+    summary rows when they are of today, else (2) the commitments grouped the same way; 3 key tasks,
+    4 their roll-ups, 5 their sub-items, 6 the organizations, 7 latest approved updates, 8–12 the first
+    red-light commitments (``first_red``).
     """
     commitments = Commitment.objects.in_conference(conference)
     rows = _organization_rows(conference, today)
@@ -123,12 +123,12 @@ def _organization_groups(rows, shown=None):
     return groups
 
 
-def conference_organizations(*, conference, group=None, today=None):
+def conference_organizations(*, conference, today=None):
     """Every organization with commitments in ``conference`` and its roll-up, by group, the most advanced
-    first: [(key, title, organization)] of the group whose key is ``group`` (all groups for None), and the
-    groups [(key, title, count)] for the page's switch. Two queries (three when the commitments are counted)."""
+    first: [(key, title, organization)], and the groups [(key, title, count)] for the page's switch.
+    Two queries (three when the commitments are counted)."""
     groups = _organization_groups(_organization_rows(conference, today))
-    rows = [(key, title, o) for key, title, members, _ in groups if group in (None, key) for o in members]
+    rows = [(key, title, o) for key, title, members, _ in groups for o in members]
     return rows, [(key, title, count) for key, title, _, count in groups]
 
 
