@@ -381,7 +381,7 @@ def accept_suggestion(*, commitment, task):
     link.full_clean()
     link.save()
     summaries.tasks_changed([task.pk])
-    invalidation.tasks_changed()
+    invalidation.tasks_changed([commitment.pk])
     return link
 
 

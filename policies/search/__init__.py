@@ -11,24 +11,25 @@ Searching (``querying``, ``highlighting``)
 
 The index (``indexing``): derived data, written only when asked
     index_commitments(ids, using=...) ; rebuild_index(using=...) -> count
+    links_changed(commitment_ids=None, using=...)   curated links or key tasks changed: count them again
 
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
     suggest_among(tasks, texts, *, limit)   (tasks not in the database yet: a report's own headings)
     keywords_for_organization(organization, n) ; keywords_for_task(task, n) ; refresh_keywords(using=...)
-    evaluate_leave_one_out() ; forget_fitted()   (after this process changes what they are fitted on)
+    evaluate_leave_one_out() ; forget_fitted()   (drops this process's model: tests that write around the services)
 
 Words (``segmentation``, the only module that imports jieba)
     tokenize(text) ; index_tokens(text) ; normalize(token) ; tag(text) -> [(word, flag)]
     warm_up() ; is_loaded() ; user_terms()
 
 Nothing here writes on a model save: ``policies.invalidation`` calls the indexing and
-``forget_fitted`` after the writes that need them have committed.
+``links_changed`` after the writes that need them have committed.
 """
 
 from .evaluation import evaluate_leave_one_out
 from .highlighting import highlight, highlight_parts
-from .indexing import index_commitments, rebuild_index
+from .indexing import index_commitments, links_changed, rebuild_index
 from .keywords import keywords_for_organization, keywords_for_task, refresh_keywords
 from .querying import admin_search, query_terms, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
@@ -46,6 +47,7 @@ __all__ = [
     "index_tokens",
     "is_loaded",
     "keywords_for_organization",
+    "links_changed",
     "keywords_for_task",
     "normalize",
     "query_terms",
