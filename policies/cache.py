@@ -80,6 +80,20 @@ def bump_progress(scopes, using=None):
     _bump([PROGRESS_KEY, *(_progress_key(scope) for scope in scopes)], using)
 
 
+def per_data_version(name, build):
+    """``build()`` once per data version and language, kept in the pages' cache: for a part of a page that
+    only a write can change (every write path bumps the data version), never an approval, such as the
+    list's menus of every organization, official and key task. It is kept whether or not whole pages are
+    (TRACKER_PAGE_CACHE), so that the first visitor after an approval pays only for what changed."""
+    key = f"tracker:part:{data_version()}:{translation.get_language()}:{name}"
+    store = caches["default"]
+    value = store.get(key)
+    if value is None:
+        value = build()
+        store.set(key, value, settings.TRACKER_PAGE_CACHE_SECONDS)
+    return value
+
+
 def _page_key(request, rendered_format, progress_scope):
     # The format the response will be rendered in, not the raw Accept header: a client that sends
     # none (curl, a monitor) is served the page a browser warmed.

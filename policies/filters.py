@@ -5,7 +5,8 @@ Query parameters are a public interface (users' scripts rely on them): add, neve
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Sum
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
 from .choices import Light, OrganizationKind, Status
@@ -139,9 +140,51 @@ class CommitmentFilter(django_filters.FilterSet):
         model = Commitment
         fields = []
 
+    @cached_property
+    def named_task(self):
+        """The key task the valid filter names, looked up once; None without one or when none matches."""
+        value = self.form.cleaned_data.get("task")
+        return KeyTask.objects.resolve(value, conference=self.form.cleaned_data.get("conference")) if value else None
+
     def filter_task(self, queryset, name, value):
-        task = KeyTask.objects.resolve(value, conference=self.form.cleaned_data.get("conference"))
-        return queryset.under_task(task) if task else queryset.none()
+        return queryset.under_task(self.named_task) if self.named_task else queryset.none()
+
+    def _narrowing(self):
+        """The names of the filters the valid form sets, but the sort, which only orders."""
+        return {name for name, value in self.form.cleaned_data.items() if value not in (None, "") and name != "sort"}
+
+    def task_alone(self):
+        """(task, status or "") when the valid filter narrows by a key task alone, or with a status, in any
+        sort: what the task's summary rows count. None for any other filter, the conference included: a
+        commitment may be linked to another conference's task, and the rows do not say which conference
+        their commitments are in."""
+        if not self.is_valid() or self.named_task is None or self._narrowing() - {"task", "status"}:
+            return None
+        return self.named_task, self.form.cleaned_data.get("status") or ""
+
+    def search_alone(self):
+        """The search words when the valid filter is a search alone, in any sort: ``search.ranked_matches``
+        answers it from the full-text index without the commitments. None otherwise."""
+        if not self.is_valid() or self._narrowing() != {"q"}:
+            return None
+        return self.form.cleaned_data["q"]
+
+    def known_count(self):
+        """How many commitments the filter keeps, when something cheaper than counting them knows: the key
+        task's summary rows (kept current by ``policies.summaries``) for the task alone or with a status,
+        the full-text index for a search alone; None otherwise. Counting the 36,000 commitments under a
+        task at 100,000 cost 27 ms on SQLite and 47 ms on PostgreSQL; the search's count, see ranked_matches."""
+        alone = self.task_alone()
+        if alone is not None:
+            task, status = alone
+            rows = task.rollups.filter(status=status) if status else task.rollups.all()
+            return rows.aggregate(n=Sum("commitments"))["n"] or 0
+        query = self.search_alone()
+        if query is not None:
+            from .search import ranked_matches
+
+            return ranked_matches(query).count()
+        return None
 
     def filter_sort(self, queryset, name, value):
         name = SORT_FIELDS[value.lstrip("-")]

@@ -164,14 +164,18 @@ class CommitmentQuerySet(models.QuerySet):
         return {pk: summed_stats(rows) for pk, rows in groups.items()}
 
     def first_per_conference(self, n):
-        """At most ``n`` rows of each conference, in the order of the source, in one query."""
+        """At most ``n`` rows of each conference, in the order of the source, in one query.
+
+        The window picks their ids in a subquery, so that a chained ``with_light()`` is computed for those
+        rows only: over the whole set it was, before the window kept the first (10 ms for an
+        organization's 600 commitments at 100,000 on SQLite, 6 ms this way)."""
         ordering = ["statement__span_start", "number", "pk"]
+        firsts = self.annotate(
+            place=Window(RowNumber(), partition_by=F("statement__source__conference"), order_by=ordering),
+        ).filter(place__lte=n)
         return (
-            self.annotate(
-                conference_pk=F("statement__source__conference"),
-                place=Window(RowNumber(), partition_by=F("statement__source__conference"), order_by=ordering),
-            )
-            .filter(place__lte=n)
+            self.model.objects.using(self.db).filter(pk__in=firsts.values("pk"))
+            .annotate(conference_pk=F("statement__source__conference"))
             .order_by("conference_pk", *ordering)
         )
 
@@ -197,6 +201,17 @@ class CommitmentQuerySet(models.QuerySet):
         if scan:
             return self.filter(models.Exists(TaskLink.objects.filter(commitment=OuterRef("pk"), task__in=tasks)))
         return self.filter(pk__in=TaskLink.objects.filter(task__in=tasks).values("commitment"))
+
+    def with_status_walked(self, status):
+        """Only commitments of ``status``, for a query that walks the source's order to its first rows
+        (``under_task(scan=True)``, sliced). SQLite's planner, which does not weigh the LIMIT, would rather
+        collect every commitment of the status through its index and sort them (100 ms for the first page
+        of a task's 20,000 in progress at 100,000): compared through COALESCE, which no index serves, the
+        status is tested on each row as the walk reaches it (6 ms). PostgreSQL walks anyway, and COALESCE
+        would only spoil its estimate of how many rows match."""
+        if connections[self.db].vendor == "sqlite":
+            return self.alias(walked_status=Coalesce(F("status"), Value(""))).filter(walked_status=status)
+        return self.filter(status=status)
 
     def with_light(self, today=None):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.
@@ -361,7 +376,8 @@ class OrganizationQuerySet(models.QuerySet):
 class OfficialQuerySet(models.QuerySet):
     def menu(self):
         """(pk, label) of each, for a <select>, labelled as ``str(official)`` is."""
-        return [(pk, self.model.label(name, title)) for pk, name, title in self.values_list("pk", "name", "title")]
+        pattern = self.model.label_pattern()
+        return [(pk, pattern % {"name": name, "title": title}) for pk, name, title in self.values_list("pk", "name", "title")]
 
     def in_conference(self, conference):
         """Officials quoted in a source of ``conference``."""

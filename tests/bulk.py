@@ -2,6 +2,7 @@
 
 import datetime
 
+from policies.cache import bump_data_version
 from policies.choices import OrganizationKind
 from policies.models import KeyTask, Source
 from policies.services import refresh_progress
@@ -27,4 +28,7 @@ def grow(*, organizations=6, per_organization=5, source=None):
             make_update(commitment=commitment, percent=90, reported_on=datetime.date(2021, 11, 1))
             made.append(commitment)
     refresh_progress()
+    # What the write paths do once their transaction commits, which a TestCase's never does: pages and
+    # their parts (the list's menus) cached before the growth are not served after it.
+    bump_data_version()
     return made

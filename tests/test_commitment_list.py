@@ -5,11 +5,12 @@ import re
 
 from django.test import TestCase, override_settings
 
+from policies import invalidation
 from policies.models import Commitment, KeyTask, Official, Organization
 from policies.services import refresh_progress
 
 from .bulk import grow
-from .factories import load_conference, make_organization, make_update
+from .factories import load_conference, make_commitment, make_organization, make_update
 
 
 def shown_ids(response):
@@ -169,18 +170,60 @@ class CommitmentListQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 count, 2 the page's ids, 3 those rows with their joins and lights, 4 conference choices,
-        # 5-8 organization, district, department and official choices, 9 task choices
+        # 1 count, 2 the page's ids, 3 those rows with their joins and lights; once per data version (grow
+        # bumps it, as a write does) the menus: 4 conferences, 5-8 organizations, districts, departments and
+        # officials, 9 key tasks
         with self.assertNumQueries(9):
             self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
         grow(organizations=10, per_organization=6)
         with self.assertNumQueries(9):
             response = self.client.get("/commitments/", {"sort": "-updated", "kind": "district"})
         self.assertEqual(len(response.context["commitments"]), 20)
-        # a chosen organization costs one look-up to validate it
+        # the menus read above; a chosen organization costs one look-up to validate it
         district = Organization.objects.filter(kind="district").first()
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(4):
             self.client.get("/commitments/", {"district": district.pk})
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class MenusPerDataVersionTests(TestCase):
+    """The list's menus are read once per data version and language, whether or not pages are cached:
+    an approval leaves them be, any other write shows in them at once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+
+    def menu(self, response, name):
+        return re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.S).group(0)
+
+    def test_a_write_shows_in_the_menus_and_an_approval_reads_none_of_them_again(self):
+        first = self.client.get("/commitments/")
+        # 1 count, 2 the page's ids, 3 those rows: the menus as the first request read them
+        with self.assertNumQueries(3):
+            second = self.client.get("/commitments/")
+        for name in ("conference", "task", "organization", "district", "department", "official"):
+            self.assertEqual(self.menu(second, name), self.menu(first, name))
+        # An approval: the list shows the new progress, the menus stay read.
+        commitment = Commitment.objects.order_by("pk").first()
+        with self.captureOnCommitCallbacks(execute=True):
+            make_update(commitment=commitment, percent=30, review_state="approved", reported_on=datetime.date(2021, 5, 1))
+            refresh_progress(commitments=Commitment.objects.filter(pk=commitment.pk))
+        with self.assertNumQueries(3):
+            self.assertContains(self.client.get("/commitments/"), "30%")
+        # Any other write (here a new district, as the admin's save does) bumps the data version.
+        with self.captureOnCommitCallbacks(execute=True):
+            district = make_organization(name="新设区", kind="district")
+            invalidation.pages_changed()
+        third = self.client.get("/commitments/")
+        self.assertIn(f'<option value="{district.pk}">新设区</option>', self.menu(third, "district"))
+
+    def test_each_language_has_its_own(self):
+        chinese = self.menu(self.client.get("/commitments/"), "conference")
+        english = self.menu(self.client.get("/commitments/", headers={"accept-language": "en"}), "conference")
+        self.assertIn("年（", chinese)
+        self.assertNotIn("年（", english)
+        self.assertIn(">All</option>", english)
 
 
 class FilterMenuMarkupTests(TestCase):
@@ -220,3 +263,49 @@ class FilterMenuMarkupTests(TestCase):
         self.assertContains(response, f'<option value="{self.district.pk}" selected>&lt;b&gt;演示&lt;/b&gt;区</option>', html=True)
         self.assertContains(response, '<option value="behind" selected>', html=False)
         self.assertNotContains(response, "<b>演示</b>")
+
+
+class CommitmentRowTests(TestCase):
+    """What a row of the list says about a commitment, in Chinese and in English."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.reported = make_commitment(summary="<建成>数字产业园", due_date=datetime.date(2022, 6, 30))
+        make_update(commitment=cls.reported, status="completed", percent=100, review_state="approved",
+                    reported_on=datetime.date(2021, 9, 1))
+        cls.halfway = make_commitment(summary="新增就业岗位", due_date=datetime.date(2021, 12, 31))
+        make_update(commitment=cls.halfway, percent=37, review_state="approved", reported_on=datetime.date(2021, 5, 6))
+        cls.silent = make_commitment(summary="未报告的承诺", due_date=datetime.date(2023, 1, 31))
+        refresh_progress()
+
+    def row(self, html, commitment):
+        return re.search(rf'<li class="commitment light-\w+">\s*<a class="commitment-summary" '
+                         rf'href="/commitments/{commitment.pk}/">.*?</li>', html, re.S).group(0)
+
+    def test_each_row_links_the_commitment_its_organization_and_official_and_shows_its_progress(self):
+        html = self.client.get("/commitments/").content.decode()
+        row = self.row(html, self.reported)
+        official = self.reported.statement.official
+        self.assertIn("&lt;建成&gt;数字产业园</a>", row)
+        self.assertIn(f'<a href="/organizations/{self.reported.organization_id}/">{self.reported.organization.name}</a>', row)
+        self.assertIn(f'<a href="/officials/{official.pk}/">{official.name}</a>', row)
+        self.assertIn('<span class="badge status-completed">已完成</span>', row)
+        self.assertIn('<span class="light light-grey"><span class="dot" aria-hidden="true"></span>灰灯</span>', row)
+        self.assertIn('<span class="bar-fill full" style="width: 100.0%">', row)
+        self.assertIn('<span class="bar-value"><span class="visually-hidden">进度</span>100%</span>', row)
+        self.assertIn('时限 <time datetime="2022-06-30">2022-06-30</time> · 最近进展 <time datetime="2021-09-01">2021-09-01</time>', row)
+        self.assertNotIn("quote-excerpt", row)
+        self.assertIn('<span class="bar-fill" style="width: 37.0%">', self.row(html, self.halfway))
+        silent = self.row(html, self.silent)
+        self.assertIn('<span class="light light-none"><span class="dot" aria-hidden="true"></span>无报告</span>', silent)
+        self.assertIn('时限 <time datetime="2023-01-31">2023-01-31</time></span>', silent)
+        self.assertNotIn("最近进展", silent)
+
+    def test_rows_in_english(self):
+        html = self.client.get("/commitments/", headers={"accept-language": "en"}).content.decode()
+        row = self.row(html, self.reported)
+        self.assertIn('<span class="badge status-completed">Completed</span>', row)
+        self.assertIn('<span class="visually-hidden">Progress</span>100%', row)
+        self.assertIn('Due <time datetime="2022-06-30">2022-06-30</time> · Last update <time', row)
+        searched = self.client.get("/commitments/", {"q": "就业"}, headers={"accept-language": "en"}).content.decode()
+        self.assertIn('<p class="quote-excerpt"><span class="visually-hidden">Original text: </span>“', self.row(searched, self.halfway))

@@ -6,7 +6,7 @@ import re
 from django.test import TestCase
 
 from policies import search
-from policies.models import Organization
+from policies.models import Commitment, Organization
 
 from .bulk import grow
 from .factories import load_conference, make_commitment
@@ -94,9 +94,9 @@ class SearchQueryCountTests(TestCase):
         load_conference()
 
     def test_a_search_costs_the_same_queries_at_any_size(self):
-        # 1 count and 2 the page's ids (both joined to the full-text index), 3 those rows, 4 conference
-        # choices, 5-8 organization, district, department and official choices, 9 task choices: the
-        # same as without a search.
+        # 1 count and 2 the page's ids (both from the full-text index alone), 3 those rows; once per data
+        # version (grow bumps it) the menus: 4 conferences, 5-8 organizations, districts, departments,
+        # officials, 9 key tasks: the same as without a search.
         for size in (0, 60):
             if size:
                 grow(organizations=10, per_organization=6)
@@ -104,3 +104,48 @@ class SearchQueryCountTests(TestCase):
                 response = self.client.get("/commitments/", {"q": "测试 承诺" if size else "就业"})
                 [c.statement.official.name for c in response.context["commitments"]]
             self.assertTrue(response.context["commitments"])
+        # With another filter, the count and the ids come from the commitments joined to the index, and
+        # the organization is looked up; the menus are those read above.
+        bureau = Organization.objects.get(name="市人力社保局")
+        with self.assertNumQueries(4):
+            response = self.client.get("/commitments/", {"q": "就业", "department": bureau.pk})
+        self.assertTrue(response.context["commitments"])
+
+
+class SearchCountAndPagesTests(TestCase):
+    """A search alone is answered from the full-text index (policies.search.ranked_matches), a search
+    with another filter from the commitments: either way the count, the rows and their order are the
+    search's over the commitments the filters keep."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        grow(organizations=6, per_organization=8)  # many commitments say 测试承诺: ties in rank
+
+    def shown_count(self, response):
+        return int(re.search(r"共 <strong>(\d+)</strong> 项", response.content.decode()).group(1))
+
+    def test_the_count_and_every_page_are_the_searchs(self):
+        for query in ("就业", "测试 承诺"):
+            expected = [c.pk for c in search.search_commitments(Commitment.objects.all(), query)]
+            self.assertGreater(len(expected), 20 if query == "测试 承诺" else 0)
+            seen = []
+            for page in range(1, (len(expected) + 19) // 20 + 1):
+                with self.subTest(query=query, page=page):
+                    response = self.client.get("/commitments/", {"q": query, "page": page})
+                    self.assertEqual(self.shown_count(response), len(expected))
+                    seen.extend(c.pk for c in shown(response))
+            self.assertEqual(seen, expected)
+
+    def test_with_another_filter_the_rows_are_counted(self):
+        district = Organization.objects.filter(kind="district", commitments__summary="测试承诺").first()
+        rows = search.search_commitments(Commitment.objects.filter(organization=district), "测试 承诺")
+        response = self.client.get("/commitments/", {"q": "测试 承诺", "district": district.pk})
+        self.assertEqual(self.shown_count(response), rows.count())
+        self.assertEqual([c.pk for c in shown(response)], [c.pk for c in rows][:20])
+        self.assertLess(rows.count(), search.ranked_matches("测试 承诺").count())
+        # A sort keeps the search's count, in its own order.
+        response = self.client.get("/commitments/", {"q": "测试 承诺", "sort": "-progress"})
+        self.assertEqual(self.shown_count(response), search.ranked_matches("测试 承诺").count())
+        by_progress = search.search_commitments(Commitment.objects.all(), "测试 承诺").order_by("-percent", "pk")
+        self.assertEqual([c.pk for c in shown(response)], [c.pk for c in by_progress][:20])

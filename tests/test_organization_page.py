@@ -80,6 +80,10 @@ class OrganizationPageTests(TestCase):
         [(conference, stats, rows, list_url)] = response.context["by_conference"]
         self.assertEqual(stats["total"], ROWS_PER_CONFERENCE + 5)
         self.assertEqual(len(rows), ROWS_PER_CONFERENCE)
+        # The first in the source's order, each with its light.
+        in_order = organization.commitments.order_by("statement__span_start", "number", "pk").values_list("pk", flat=True)
+        self.assertEqual([c.pk for c in rows], list(in_order[:ROWS_PER_CONFERENCE]))
+        self.assertEqual({c.light for c in rows} - {"none", "grey", "red", "yellow", "green"}, set())
         self.assertContains(response, f'在列表中查看全部 {ROWS_PER_CONFERENCE + 5} 项')
         self.assertContains(response, f'href="{list_url.replace("&", "&amp;")}"')
 

@@ -57,7 +57,7 @@ EXPECTED = {
     "official": 5,
     # the conferences, their totals (one grouped query)
     "conferences": 2,
-    # the list's, with the task looked up by the filter
+    # the list's, with the task looked up by the filter, and the count read from its summary rows
     "list_by_task_and_status": 10,
     # the list's, sorted by progress: the same
     "list_sorted": 9,

@@ -81,6 +81,20 @@ class ConferenceSearchTests(TestCase):
         self.assertTrue(both)
         self.assertTrue(all("就业" in text_of(c) and "培训" in text_of(c) for c in both))
 
+    def test_ranked_matches_are_the_search_of_every_commitment_read_from_the_index_alone(self):
+        queries = ["就业", "科技 平台", CIRCLE, "就业:培训", "就业 OR 科技", '"就业', "的", ""]
+        for query in queries:
+            with self.subTest(query=query):
+                ranked = search.ranked_matches(query)
+                self.assertEqual(list(ranked), [c.pk for c in found(query)])
+                self.assertEqual(ranked.count(), len(found(query)))
+                self.assertEqual(list(ranked[2:5]), [c.pk for c in found(query)][2:5])
+        self.assertGreater(search.ranked_matches("就业").count(), 5)
+        # 1 the count, 2 a page: neither joins the commitments
+        with self.assertNumQueries(2):
+            search.ranked_matches("就业").count()
+            list(search.ranked_matches("就业")[:20])
+
     def test_results_are_ranked_best_first(self):
         results = found("就业")
         ranks = [c.search_rank for c in results]

@@ -99,6 +99,7 @@ INTERFACE_MODULES = [
     "policies/api.py",
     "policies/templatetags/vocabulary.py",
     "policies/templatetags/search_tags.py",
+    "policies/templatetags/rows.py",  # the labels of a commitment's row
 ]
 # Calls whose Chinese arguments are data or documentation of data, per module. Not listed at all, as data
 # rather than interface: policies/choices.py (labels kept Chinese because the ledger and exports read them

@@ -70,7 +70,12 @@ class Official(models.Model):
     @staticmethod
     def label(name, title):
         """How an official is named in menus and lists: 姓名（时任职务）."""
-        return gettext("%(name)s（%(title)s）") % {"name": name, "title": title}
+        return Official.label_pattern() % {"name": name, "title": title}
+
+    @staticmethod
+    def label_pattern():
+        """``label``'s pattern in the current language: a menu of hundreds of officials translates it once."""
+        return gettext("%(name)s（%(title)s）")
 
     def natural_key(self):
         return (self.name, *self.organization.natural_key())

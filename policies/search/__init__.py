@@ -5,6 +5,7 @@ The rest of the project (views, filters, admin, template tags, commands, service
 
 Searching (``querying``, ``highlighting``)
     search_commitments(queryset, query) -> queryset, ranked, annotated ``search_rank``
+    ranked_matches(query) -> the ids of every commitment that matches, best first, from the index alone
     admin_search(queryset, term) -> (queryset, may_have_duplicates), for ``get_search_results``
     query_terms(query) -> the words to highlight
     highlight(text, terms) -> safe HTML with <mark>; highlight_parts(text, terms) -> [(piece, is_match)]
@@ -31,7 +32,7 @@ from .evaluation import evaluate_leave_one_out
 from .highlighting import highlight, highlight_parts
 from .indexing import index_commitments, links_changed, rebuild_index
 from .keywords import keywords_for_organization, keywords_for_task, refresh_keywords
-from .querying import admin_search, query_terms, search_commitments
+from .querying import admin_search, query_terms, ranked_matches, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
 from .tfidf import forget_fitted
@@ -51,6 +52,7 @@ __all__ = [
     "keywords_for_task",
     "normalize",
     "query_terms",
+    "ranked_matches",
     "rebuild_index",
     "refresh_keywords",
     "search_commitments",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0017_status_due_percent_index'),
+        ('policies', '0019_vacuum_rewritten_tables'),
     ]
 
     operations = [

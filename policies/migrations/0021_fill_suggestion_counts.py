@@ -1,4 +1,4 @@
-"""Count the words of an existing database's search documents for the suggestions (0019's tables): the
+"""Count the words of an existing database's search documents for the suggestions (0020's tables): the
 same as ``manage.py rebuild_search_index`` does for them. jieba is loaded only when there are documents."""
 
 from django.db import migrations
@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("policies", "0019_stored_suggestion_counts")]
+    dependencies = [("policies", "0020_stored_suggestion_counts")]
 
-    # Going back drops the tables with 0019: nothing to undo here.
+    # Going back drops the tables with 0020: nothing to undo here.
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
