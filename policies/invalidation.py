@@ -1,4 +1,4 @@
-"""Derived data brought in step after a write: search documents, fitted suggestions, cached pages, and the
+"""Derived data brought in step after a write: search documents, the suggestions' word counts, cached pages, and the
 organizations' light counts of the dashboard.
 
 Every write path calls one of these itself (the services, the admin's save and delete hooks,

@@ -1,7 +1,7 @@
 """Writes that touch several rows together.
 
 Each one also says which derived data it changes (``policies.invalidation``): the search index,
-the fitted suggestions, the cached public pages are brought in step after it commits, here and not
+the suggestions' word counts, the cached public pages are brought in step after it commits, here and not
 in model signals.
 """
 

@@ -74,7 +74,6 @@ def cached(name, build, fingerprint):
 
 
 def forget_fitted():
-    """Forget every fitted model: ``policies.invalidation`` calls it after this process changed
-    what they are fitted on."""
+    """Forget every model this process holds (tests that change rows around the write paths)."""
     with _cache_lock:
         _cache.clear()
