@@ -13,6 +13,8 @@ Searching (``querying``, ``highlighting``)
 The index (``indexing``): derived data, written only when asked
     index_commitments(ids, using=...) ; rebuild_index(using=...) -> count
     links_changed(commitment_ids=None, using=...)   curated links or key tasks changed: count them again
+    stored_word_counts(using=...) ; word_counts_from_scratch(using=...)   the suggestions' counts, and what
+        they should be (tests, and a check after writing around the services)
 
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
@@ -36,6 +38,7 @@ from .querying import admin_search, query_terms, ranked_matches, search_commitme
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
 from .tfidf import forget_fitted
+from .word_counts import counts_from_scratch as word_counts_from_scratch, stored_counts as stored_word_counts
 
 __all__ = [
     "Suggestion",
@@ -56,6 +59,7 @@ __all__ = [
     "rebuild_index",
     "refresh_keywords",
     "search_commitments",
+    "stored_word_counts",
     "suggest_among",
     "suggest_for_commitment",
     "suggest_tasks",
@@ -63,4 +67,5 @@ __all__ = [
     "tokenize",
     "user_terms",
     "warm_up",
+    "word_counts_from_scratch",
 ]

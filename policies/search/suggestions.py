@@ -27,7 +27,8 @@ from ..models import KeyTask, SearchDocument, TaskLink
 from . import segmentation, word_counts
 from .tfidf import TfIdf, add, cached, cosine, normalised
 
-# How much a task's printed title and description count against the centroid of its commitments.
+# How much a task's printed title and description count against its commitments' words (each part has
+# length 1 before they are added).
 TITLE_WEIGHT = 1.0
 
 

@@ -5,7 +5,8 @@ among every commitment and among each key task's curated commitments.
     count_links(using=...)              the same for every commitment whose curated links moved
     recount(using=...)                  every count from scratch (``rebuild_index``)
     stored_counts(using=...) -> Counts  what a process fits the suggestions from: a few thousand rows
-    counts_of(documents, links) -> Counts   the same from plain data (evaluation, tests)
+    counts_from_scratch(using=...) -> Counts   what they should be: every document and curated link counted
+    counts_of(documents, links) -> Counts   the same from plain data (evaluation)
     version(using=...)                  raised with every change: whether a process's fit is current
 
 The counts are whole numbers, so keeping them in step one commitment at a time gives exactly what
@@ -67,6 +68,14 @@ def counts_of(documents, links, *, exclude_commitment_id=None):
             tasks[task_id].update(words)
     counts.corpus, counts.tasks = dict(corpus), {task_id: dict(words) for task_id, words in tasks.items()}
     return counts
+
+
+def counts_from_scratch(using=DEFAULT_DB_ALIAS):
+    """Every search document and curated link counted now, as ``recount`` would store them."""
+    rows = SearchDocument.objects.using(using).values_list("pk", "words")
+    documents = {pk: document_words(words) for pk, words in rows.iterator(chunk_size=2000)}
+    links = TaskLink.objects.using(using).filter(origin=LinkOrigin.CURATED).values_list("commitment_id", "task_id")
+    return counts_of(documents, links)
 
 
 def version(using=DEFAULT_DB_ALIAS):
