@@ -192,14 +192,10 @@ def recount(*, using=DEFAULT_DB_ALIAS):
         for commitment_id, task_id in links.values_list("commitment_id", "task_id").iterator(chunk_size=5000):
             linked[commitment_id].append(task_id)
         counts = Counter()
-        # Generated texts repeat: each distinct one is cut once.
-        words_of = {}
         batch = []
         rows = SearchDocument.objects.using(using).order_by("pk").values_list("pk", "words")
         for commitment_id, text in rows.iterator(chunk_size=2000):
-            words = words_of.get(text)
-            if words is None:
-                words = words_of[text] = document_words(text)
+            words = document_words(text)
             counts.update(_keys(words, linked[commitment_id]))
             batch.append(SuggestionDocument(commitment_id, " ".join(words), " ".join(map(str, linked[commitment_id]))))
             if len(batch) >= BATCH:
