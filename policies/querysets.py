@@ -263,10 +263,13 @@ def summed_stats(rows):
     keys = ["total", *(f"status_{status}" for status in STATUS_ORDER), *(f"light_{light}" for light in LIGHT_ORDER)]
     stats = dict.fromkeys(keys, 0)
     percent_total = 0
+    statuses = {status: f"status_{status}" for status in STATUS_ORDER}
+    lights = {light: f"light_{light}" for light in LIGHT_ORDER}
     for row in rows:
-        stats["total"] += row["n"]
-        stats[f"status_{row['status']}"] += row["n"]
-        stats[f"light_{row['light']}"] += row["n"]
+        n = row["n"]
+        stats["total"] += n
+        stats[statuses[row["status"]]] += n
+        stats[lights[row["light"]]] += n
         percent_total += row["percent_total"]
     stats["reported"] = stats["total"] - stats[f"status_{Status.NOT_REPORTED}"]
     stats["avg_percent"] = round(percent_total / stats["total"], 1) if stats["total"] else 0
@@ -351,13 +354,16 @@ def _summed_rollups(task_model, task_ids, using):
 def rollups_by(rows):
     """{key: n_commitments, avg_percent and n_<status>} from rows of (key, status, count, sum of percents):
     the tasks' summary rows, or ``stat_groups`` rows of commitments grouped by organization."""
+    empty = {"n_commitments": 0, "percent_total": 0, **{f"n_{s}": 0 for s in STATUS_ORDER}}
+    named = {s: f"n_{s}" for s in STATUS_ORDER}
     totals = {}
     for key, status, n, percent_total in rows:
-        figures = totals.setdefault(key, {"n_commitments": 0, "percent_total": 0,
-                                          **{f"n_{s}": 0 for s in STATUS_ORDER}})
+        figures = totals.get(key)
+        if figures is None:  # not setdefault: that built the empty figures for every row
+            figures = totals[key] = dict(empty)
         figures["n_commitments"] += n
         figures["percent_total"] += percent_total
-        figures[f"n_{status}"] += n
+        figures[named[status]] += n
     for figures in totals.values():
         figures["avg_percent"] = figures.pop("percent_total") / figures["n_commitments"]
     return totals

@@ -37,10 +37,10 @@ EXPECTED = {
     "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted
     "source": 2,
-    # count, page of commitments, linked tasks
-    "api_list": 3,
-    # organization looked up by the filter, count, page of commitments, linked tasks
-    "api_list_by_organization": 4,
+    # count, the page's ids, those commitments, linked tasks
+    "api_list": 4,
+    # organization looked up by the filter, count, the page's ids, those commitments, linked tasks
+    "api_list_by_organization": 5,
     # key tasks with their sub-items, in one query each
     "api_tasks": 2,
     # the conference, the task menu, count, the filter menus (organizations, districts and counties,
