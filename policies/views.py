@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +36,8 @@ from .selectors import (
 
 # The most commitments a task page lists before linking to the filtered list.
 TASK_PAGE_ROWS = 20
+# The most statements an official's page quotes in full (the latest conferences' first).
+OFFICIAL_STATEMENTS = 10
 # From how many commitments under a task its page walks the source's order to find its first ones
 # (a few thousand rows at most) rather than collecting them all first.
 TASK_SCAN_FROM = 1000
@@ -398,12 +400,19 @@ def organization_detail(request, pk):
 def official_detail(request, pk):
     official = get_object_or_404(Official.objects.select_related("organization"), pk=pk)
     commitments = Commitment.objects.filter(statement__official=official)
+    # The latest OFFICIAL_STATEMENTS statements, each row also saying how many there are in all (one query).
+    statements = list(
+        official.statements.select_related("source__conference").annotate(in_all=Window(Count("pk")))
+        .order_by("-source__conference__held_on", "span_start")[:OFFICIAL_STATEMENTS]
+    )
     return render(
         request,
         "policies/official_detail.html",
         {
             "official": official,
-            "statements": official.statements.select_related("source__conference").order_by("-source__conference__held_on", "span_start"),
+            "statements": statements,
+            "earlier_statements": statements[0].in_all - len(statements) if statements else 0,
+            "all_commitments_url": f"{reverse('policies:commitments')}?{urlencode({'official': official.pk})}",
             **_by_conference(commitments, official=official.pk),
         },
     )

@@ -41,3 +41,29 @@ class OfficialPageTests(TestCase):
             response = self.client.get(big.get_absolute_url())
         [(_, stats, rows, _)] = response.context["by_conference"]
         self.assertEqual((stats["total"], len(rows)), (ROWS_PER_CONFERENCE + 3, ROWS_PER_CONFERENCE))
+
+
+class OfficialStatementsBoundTests(TestCase):
+    """An official quoted at many conferences: the page quotes the latest OFFICIAL_STATEMENTS statements in
+    full and says how many earlier ones there are, linking to the official's commitments."""
+
+    def test_the_latest_statements_in_full_and_a_count_of_the_rest(self):
+        import datetime
+
+        from policies.views import OFFICIAL_STATEMENTS
+
+        from .factories import make_conference, make_official, make_source, make_statement
+
+        official = make_official(name="多年表态")
+        for year in range(OFFICIAL_STATEMENTS + 3):
+            conference = make_conference(held_on=datetime.date(2010 + year, 12, 28))
+            make_statement(official=official, source=make_source(conference=conference, text=f"表态{year}年度原文。"),
+                           text=f"表态{year}年度原文")
+        with self.settings(TRACKER_PAGE_CACHE=False):
+            response = self.client.get(official.get_absolute_url())
+        html = response.content.decode()
+        self.assertEqual(html.count('<blockquote class="quote">'), OFFICIAL_STATEMENTS)
+        self.assertIn(f"表态{OFFICIAL_STATEMENTS + 2}年度原文", html)  # the latest is quoted
+        self.assertNotIn("表态0年度原文", html)  # the earliest is not
+        self.assertIn("另有 3 条更早的表态未在此全文引用", html)
+        self.assertIn(f'href="/commitments/?official={official.pk}"', html)
