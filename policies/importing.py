@@ -437,7 +437,8 @@ def accept_statements(*, drafts, reviewer):
     created = Commitment.objects.filter(statement__in=statements).values_list("pk", flat=True)
     summaries.tasks_changed(TaskLink.objects.filter(commitment__in=created).values_list("task_id", flat=True).distinct())
     invalidation.commitments_changed(list(created))
-    invalidation.tasks_changed()
+    # Their links are counted with them, by commitments_changed.
+    invalidation.tasks_changed([])
     return statements, notes
 
 

@@ -1,4 +1,4 @@
-"""Derived data brought in step after a write: search documents, fitted suggestions, cached pages, and the
+"""Derived data brought in step after a write: search documents, the suggestions' word counts, cached pages, and the
 organizations' light counts of the dashboard.
 
 Every write path calls one of these itself (the services, the admin's save and delete hooks,
@@ -6,11 +6,13 @@ Every write path calls one of these itself (the services, the admin's save and d
 jieba's work and the cache bump see the committed rows, and a rolled-back write changes nothing.
 Outside a transaction ``on_commit`` runs at once.
 
-    commitments_changed(ids)   their text or the names they carry changed: re-index, refit, stale pages
-    tasks_changed()            key tasks or links changed: re-derive keywords, refit suggestions, stale pages
+    commitments_changed(ids)   their text or the names they carry changed: re-index (and count their words
+                               for the suggestions again), stale pages
+    tasks_changed(commitment_ids=None)   key tasks or links changed: re-derive keywords, count the links of
+                               these commitments (of every one whose links moved, if None) again, stale pages
     progress_changed(ids)      these commitments' progress changed: stale site-wide pages and their own
     pages_changed()            any other shown data changed: stale pages
-    everything_changed()       bulk loads: rebuild the index now, refit and stale pages after the commit
+    everything_changed()       bulk loads: rebuild the index and its counts now, stale pages after the commit
 
 All but ``progress_changed`` also count every organization's lights again (``summaries.organizations_changed``):
 they follow edits of due dates, milestones (the milestones inline calls ``tasks_changed``), organizations and
@@ -32,17 +34,19 @@ def commitments_changed(ids, *, using=DEFAULT_DB_ALIAS):
 
     def after_commit():
         search.index_commitments(ids, using=using)
-        search.forget_fitted()
         summaries.organizations_changed(None, using=using)
         bump_data_version(using=using)
 
     transaction.on_commit(after_commit, using=using)
 
 
-def tasks_changed(*, using=DEFAULT_DB_ALIAS):
+def tasks_changed(commitment_ids=None, *, using=DEFAULT_DB_ALIAS):
+    """``commitment_ids``: those whose curated links changed, when the caller knows; a task's own text
+    needs none (every process reads the tasks again when the counts' version moves)."""
+
     def after_commit():
+        search.links_changed(commitment_ids, using=using)
         search.refresh_keywords(using=using)
-        search.forget_fitted()
         summaries.organizations_changed(None, using=using)
         bump_data_version(using=using)
 
@@ -85,4 +89,4 @@ def everything_changed(*, using=DEFAULT_DB_ALIAS):
     """For a command that loaded many rows: the index is rebuilt inside its transaction, so the
     data and their documents commit (or roll back) together."""
     search.rebuild_index(using=using)
-    tasks_changed(using=using)
+    tasks_changed([], using=using)

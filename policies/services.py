@@ -1,7 +1,7 @@
 """Writes that touch several rows together.
 
 Each one also says which derived data it changes (``policies.invalidation``): the search index,
-the fitted suggestions, the cached public pages are brought in step after it commits, here and not
+the suggestions' word counts, the cached public pages are brought in step after it commits, here and not
 in model signals.
 """
 
@@ -381,7 +381,7 @@ def accept_suggestion(*, commitment, task):
     link.full_clean()
     link.save()
     summaries.tasks_changed([task.pk])
-    invalidation.tasks_changed()
+    invalidation.tasks_changed([commitment.pk])
     return link
 
 

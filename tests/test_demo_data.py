@@ -39,11 +39,12 @@ def generate(path, commitments=200, seed=7, replace=False):
 
 
 def dump(path):
-    """Every row of every table, except the migration log's timestamps."""
+    """Every row of every table, except the migration log's timestamps and the suggestions' version (a
+    random value by design: it only tells processes that the counts changed)."""
     with sqlite3.connect(path) as db:
         tables = [
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            if name != "django_migrations"
+            if name not in ("django_migrations", "policies_suggestionstate")
         ]
         return {table: db.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall() for table in tables}
 
@@ -164,6 +165,26 @@ class GeneratedDatabaseTests(SimpleTestCase):
         expected = self.rows("SELECT count(*) FROM policies_commitment WHERE summary LIKE '%就业%' OR quote LIKE '%就业%'")
         self.assertGreater(expected[0][0], 0)
         self.assertGreaterEqual(matches[0][0], expected[0][0])
+
+    def test_suggestions_are_counted_from_its_documents_and_curated_links(self):
+        documents = dict(self.rows("SELECT commitment_id, words FROM policies_searchdocument"))
+        curated = {}
+        for commitment_id, task_id in self.rows(
+            "SELECT commitment_id, task_id FROM policies_tasklink WHERE origin = 'curated' ORDER BY task_id"
+        ):
+            curated.setdefault(commitment_id, []).append(task_id)
+        counted = {pk: (words.split(), [int(t) for t in tasks.split()])
+                   for pk, words, tasks in self.rows("SELECT commitment_id, words, tasks FROM policies_suggestiondocument")}
+        self.assertEqual(set(counted), set(documents))
+        expected = {}
+        for pk, (words, tasks) in counted.items():
+            self.assertEqual(tasks, curated.get(pk, []), pk)
+            self.assertLessEqual(set(documents[pk].split()), set(words), pk)  # its words, and the words inside them
+            for word in words:
+                for owner in (None, *tasks):
+                    expected[owner, word] = expected.get((owner, word), 0) + 1
+        stored = {(task, word): n for task, word, n in self.rows("SELECT task_id, word, documents FROM policies_suggestionword")}
+        self.assertEqual(stored, expected)
 
     def test_is_marked_as_a_demo_database_and_can_be_replaced(self):
         self.assertEqual(self.rows("SELECT commitments, seed FROM tracker_demo_data"), [(200, 7)])

@@ -130,7 +130,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class DerivedDataAdminMixin:
     """Every save and delete path of the admin calls ``derived_data_changed`` itself.
 
-    Each ModelAdmin says in that one method which derived data (search index, fitted suggestions,
+    Each ModelAdmin says in that one method which derived data (search index, the suggestions' word counts,
     cached pages: ``policies.invalidation``) its rows feed; nothing else, and no model signal, does
     it. Called before a delete, while the rows it may look up still exist; the work itself runs
     after the commit. simple-history's "revert" saves through ``save_model`` too.

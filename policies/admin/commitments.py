@@ -208,7 +208,7 @@ class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, Derived
     def related_data_changed(self, obj):
         # The links inline: the task pages and the suggestions' profiles; the milestones inline: the lights
         # on every page (tasks_changed makes the pages stale too).
-        invalidation.tasks_changed()
+        invalidation.tasks_changed([obj.pk])
 
     def save_related(self, request, form, formsets, change):
         # Links added or removed in the inlines move the commitment in or out of their tasks' roll-ups.

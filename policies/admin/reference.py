@@ -79,7 +79,8 @@ class KeyTaskAdmin(TranslatedChoicesMixin, DerivedDataAdminMixin, HistoryAdmin):
         return super().get_queryset(request).annotate(commitment_count=_count_of(TaskLink, "task"))
 
     def derived_data_changed(self, objs):
-        # A task's title and description are part of what the suggestions are fitted on.
+        # A task's title and description are part of what the suggestions are fitted on; deleting one
+        # (its links first) changes the word counts of the commitments it had.
         invalidation.tasks_changed()
 
     def save_model(self, request, obj, form, change):

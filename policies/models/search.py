@@ -65,6 +65,68 @@ class Keyword(models.Model):
         return self.word
 
 
+class SuggestionWord(models.Model):
+    """How many search documents contain a word: among every commitment (no task), or among the
+    commitments curated as serving one key task. What the suggested key tasks are fitted from.
+
+    Derived data, written only by ``policies.search`` (``word_counts``) when the index or the curated
+    links change: whole numbers, so adding and taking away one commitment at a time gives exactly
+    what counting from scratch gives.
+    """
+
+    task = models.ForeignKey(
+        KeyTask, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "重点任务")
+    )
+    word = models.TextField(_("词"))
+    documents = models.PositiveIntegerField(_("含该词的文档数"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "建议词频")
+        verbose_name_plural = pgettext_lazy("models", "建议词频")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "word"], name="policies_suggestionword_task_word"),
+            models.UniqueConstraint(
+                fields=["word"], condition=models.Q(task__isnull=True), name="policies_suggestionword_corpus_word"
+            ),
+            models.CheckConstraint(condition=models.Q(documents__gt=0), name="policies_suggestionword_documents_positive"),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class SuggestionDocument(models.Model):
+    """The words and curated key tasks one commitment is counted with in ``SuggestionWord``.
+
+    Not a foreign key: the record outlives a deleted commitment until its words are counted out.
+    """
+
+    commitment_id = models.PositiveBigIntegerField(_("承诺事项编号"), primary_key=True)
+    words = models.TextField(_("词"), help_text=_("去重排序后的词，空格分隔。"))
+    tasks = models.TextField(_("人工关联的重点任务"), blank=True, help_text=_("重点任务的数据库编号，空格分隔。"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "建议计数文档")
+        verbose_name_plural = pgettext_lazy("models", "建议计数文档")
+
+    def __str__(self):
+        return str(self.commitment_id)
+
+
+class SuggestionState(models.Model):
+    """One row: a new value with every change of the counts, so that each process knows with one small
+    query whether the suggestions it has in memory are current."""
+
+    version = models.UUIDField(_("版本"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "建议版本")
+        verbose_name_plural = pgettext_lazy("models", "建议版本")
+
+    def __str__(self):
+        return str(self.version)
+
+
 class NeverListedManager(models.Manager):
     # The FTS5 table is read only through a commitment query's join. Listing it (dumpdata) would
     # fail on PostgreSQL, where it does not exist, and would copy an index, not data, on SQLite.

@@ -12,29 +12,33 @@ Searching (``querying``, ``highlighting``)
 
 The index (``indexing``): derived data, written only when asked
     index_commitments(ids, using=...) ; rebuild_index(using=...) -> count
+    links_changed(commitment_ids=None, using=...)   curated links or key tasks changed: count them again
+    stored_word_counts(using=...) ; word_counts_from_scratch(using=...)   the suggestions' counts, and what
+        they should be (tests, and a check after writing around the services)
 
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
     suggest_among(tasks, texts, *, limit)   (tasks not in the database yet: a report's own headings)
     keywords_for_organization(organization, n) ; keywords_for_task(task, n) ; refresh_keywords(using=...)
-    evaluate_leave_one_out() ; forget_fitted()   (after this process changes what they are fitted on)
+    evaluate_leave_one_out() ; forget_fitted()   (drops this process's model: tests that write around the services)
 
 Words (``segmentation``, the only module that imports jieba)
     tokenize(text) ; index_tokens(text) ; normalize(token) ; tag(text) -> [(word, flag)]
     warm_up() ; is_loaded() ; user_terms()
 
 Nothing here writes on a model save: ``policies.invalidation`` calls the indexing and
-``forget_fitted`` after the writes that need them have committed.
+``links_changed`` after the writes that need them have committed.
 """
 
 from .evaluation import evaluate_leave_one_out
 from .highlighting import highlight, highlight_parts
-from .indexing import index_commitments, rebuild_index
+from .indexing import index_commitments, links_changed, rebuild_index
 from .keywords import keywords_for_organization, keywords_for_task, refresh_keywords
 from .querying import admin_search, query_terms, ranked_matches, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
 from .tfidf import forget_fitted
+from .word_counts import counts_from_scratch as word_counts_from_scratch, stored_counts as stored_word_counts
 
 __all__ = [
     "Suggestion",
@@ -47,6 +51,7 @@ __all__ = [
     "index_tokens",
     "is_loaded",
     "keywords_for_organization",
+    "links_changed",
     "keywords_for_task",
     "normalize",
     "query_terms",
@@ -54,6 +59,7 @@ __all__ = [
     "rebuild_index",
     "refresh_keywords",
     "search_commitments",
+    "stored_word_counts",
     "suggest_among",
     "suggest_for_commitment",
     "suggest_tasks",
@@ -61,4 +67,5 @@ __all__ = [
     "tokenize",
     "user_terms",
     "warm_up",
+    "word_counts_from_scratch",
 ]

@@ -57,7 +57,7 @@ def evaluate_leave_one_out():
     for commitment_id in sorted(gold):
         if commitment_id not in documents:
             continue
-        model = TaskModel(tasks, documents, links, exclude_commitment_id=commitment_id)
+        model = TaskModel.fit(tasks, documents, links, exclude_commitment_id=commitment_id)
         ranked = [task_id for task_id, _ in model.rank(documents[commitment_id])]
         frequency = Counter(task_id for cid, task_id in links if cid != commitment_id)
         baseline = sorted(task_order, key=lambda task_id: -frequency[task_id])

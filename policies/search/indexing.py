@@ -3,7 +3,8 @@
 Derived data, written only here. Nothing writes it on a model save: the code that changes a
 commitment's text or the names it carries calls ``index_commitments`` after its transaction commits
 (see ``policies.invalidation``); ``rebuild_index`` re-derives all of it (``load_conference``,
-``manage.py rebuild_search_index``). Either also re-derives the stored keywords (``keywords``).
+``manage.py rebuild_search_index``). Either also re-derives the stored keywords (``keywords``) and
+brings the suggestions' word counts in step (``word_counts``).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -11,6 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from ..models import Commitment, SearchDocument
 from . import segmentation
 from .keywords import refresh_keywords
+from .word_counts import count_commitments, count_links, recount
 
 INDEX_BATCH = 500
 
@@ -44,6 +46,7 @@ def index_commitments(commitment_ids, using=DEFAULT_DB_ALIAS):
                 SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official))
                 for pk, summary, quote, org, official in _rows(batch, using)
             )
+        count_commitments(ids, using=using)
         refresh_keywords(using)
 
 
@@ -70,5 +73,15 @@ def _rebuild_index(using):
         # Re-derive the FTS5 index from the documents in case anything wrote around the triggers.
         with connections[using].cursor() as cursor:
             cursor.execute("INSERT INTO policies_searchindexentry(policies_searchindexentry) VALUES('rebuild')")
+    recount(using=using)
     refresh_keywords(using)
     return count
+
+
+def links_changed(commitment_ids=None, *, using=DEFAULT_DB_ALIAS):
+    """Curated links or key tasks changed: count these commitments again, or, when the caller cannot
+    say which, every commitment whose links are not those it is counted with."""
+    if commitment_ids is None:
+        count_links(using=using)
+    else:
+        count_commitments(commitment_ids, using=using)

@@ -1,11 +1,9 @@
 """TF-IDF over jieba's words, and the per-process cache of what is fitted with it.
 
-Vectors are sublinear TF × IDF, L2-normalised dicts; ``cosine`` compares two of them. Fitted
-models (task profiles, the corpus IDF for keywords) are cached per process under a fingerprint of
-the rows they were fitted on: small aggregate queries notice another process's inserts and
-deletes; ``forget_fitted()`` (called by ``policies.invalidation`` after this process's writes) also
-catches edits that change only a text. An edit by another process that changes only a text is
-picked up at the next such change or on restart; it moves IDF weights very little.
+Vectors are sublinear TF × IDF, L2-normalised dicts; ``cosine`` compares two of them. The task
+suggestions' model is cached per process under a fingerprint of the stored counts it was read from
+(their version, raised by every write that changes them, in any process); ``forget_fitted()`` drops
+it, for tests that change rows around the write paths.
 """
 
 import math
@@ -22,6 +20,13 @@ class TfIdf:
         for tokens in documents:
             self.size += 1
             self.df.update(set(tokens))
+
+    @classmethod
+    def from_counts(cls, size, df):
+        """From counts kept elsewhere: ``size`` documents, ``df`` {token: documents containing it}."""
+        tfidf = cls(())
+        tfidf.size, tfidf.df = size, df
+        return tfidf
 
     def idf(self, token):
         # Smoothed so that a word absent from the corpus still counts (as the rarest).
@@ -69,7 +74,6 @@ def cached(name, build, fingerprint):
 
 
 def forget_fitted():
-    """Forget every fitted model: ``policies.invalidation`` calls it after this process changed
-    what they are fitted on."""
+    """Forget every model this process holds (tests that change rows around the write paths)."""
     with _cache_lock:
         _cache.clear()
