@@ -91,6 +91,7 @@ class PublicPagesInTheBrowserTests(BrowserTestCase):
             "list": "/commitments/", "commitment": commitment.get_absolute_url(), "task": "/conferences/2020-12-29/tasks/T2/",
             "organization": jiangbei.get_absolute_url(), "source": commitment.source.get_absolute_url(),
             "official": commitment.statement.official.get_absolute_url(),
+            "organizations": "/conferences/2020-12-29/organizations/",
         }
         for name, url in pages.items():
             with self.subTest(page=name):

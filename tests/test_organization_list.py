@@ -36,10 +36,15 @@ class OrganizationListTests(TestCase):
         self.assertIn("13.3%", html)
         self.assertIn(f'href="{self.world.organizations["江岸区"].get_absolute_url()}"', html)
 
+    def test_a_county_is_named_as_one_beside_its_link(self):
+        html = self.client.get(self.url).content.decode()
+        page = self.world.organizations["山前县"].get_absolute_url()
+        self.assertIn(f'<a href="{page}">山前县</a> <span class="meta">（县）</span>', html)
+
     def test_one_group(self):
         response = self.client.get(self.url, {"group": "department"})
         self.assertEqual(self.names(response), ["市卫生健康委", "市人力社保局"])
-        self.assertContains(response, '<span aria-current="page">市级部门（2）</span>', html=True)
+        self.assertContains(response, f'<a href="{self.url}?group=department" aria-current="page">市级部门（2）</a>', html=True)
 
     def test_an_unknown_group_says_so_and_lists_everyone(self):
         for group in ("planet", "<script>", "区县"):

@@ -42,7 +42,7 @@ def organization_rows(organizations, conference):
             query = escape(urlencode({organization_parameter(organization): organization.pk}))
             named = words.note(organization.name)
             counted = f'<a href="{base}?{query}">{counted}<span class="visually-hidden">{named}</span></a>'
-        rows.append(words.row(organization, organization.get_absolute_url(), f"{name}{kind}", counted))
+        rows.append(words.row(organization, organization.get_absolute_url(), name, counted, note=kind))
     return mark_safe("\n".join(rows))
 
 
@@ -80,12 +80,12 @@ class _Words:
     def note(self, text):
         return escape(gettext("（%(text)s）") % {"text": text})
 
-    def row(self, row, href, name, counted, after=""):
-        """``name``, ``counted`` and ``after``: markup, already escaped."""
+    def row(self, row, href, name, counted, after="", note=""):
+        """``name``, ``counted``, ``after`` and ``note`` (after the name's link): markup, already escaped."""
         behind = f" · {escape(self.behind)} {row.n_behind}" if row.n_behind else ""
         bar = progress_bar(row.avg_percent, self.average)
         return (
-            f'<li class="rollup">\n  <span class="rollup-name"><a href="{escape(href)}">{name}</a></span>\n  {bar}\n'
+            f'<li class="rollup">\n  <span class="rollup-name"><a href="{escape(href)}">{name}</a>{note}</span>\n  {bar}\n'
             f'  <span class="meta rollup-counts">{counted} · {escape(self.completed)} {row.n_completed}{behind}</span>'
             f"{after}\n</li>"
         )
