@@ -11,13 +11,16 @@ Outside a transaction ``on_commit`` runs at once.
     tasks_changed(commitment_ids=None)   key tasks or links changed: re-derive keywords, count the links of
                                these commitments (of every one whose links moved, if None) again, stale pages
     progress_changed(ids)      these commitments' progress changed: stale site-wide pages and their own
+    sources_changed()          a source moved to another conference, or its text around the quotes: stale pages
     pages_changed()            any other shown data changed: stale pages
     everything_changed()       bulk loads: rebuild the index and its counts now, stale pages after the commit
 
-All but ``progress_changed`` also count every organization's lights again (``summaries.organizations_changed``):
-they follow edits of due dates, milestones (the milestones inline calls ``tasks_changed``), organizations and
-new or deleted commitments, none of which says which organizations it moved a commitment from. An approval's
-own organizations are counted in its transaction, by ``summaries.progress_changed``.
+``commitments_changed`` and ``sources_changed`` also count every organization's lights again
+(``summaries.organizations_changed``): they follow edits of due dates, milestones (saved with their commitment,
+whose save calls ``commitments_changed``), organizations, conferences and new or deleted commitments, none of
+which says which organizations it moved a commitment from. Links, key tasks, evidence and close-outs move no
+light; an approval's own organizations are counted in its transaction, by ``summaries.progress_changed``, and
+a bulk load's by its ``refresh_progress``.
 
 A write that goes around all of them (``QuerySet.update()`` from a shell) leaves pages stale for at
 most ``TRACKER_PAGE_CACHE_SECONDS`` and the index until ``manage.py rebuild_search_index``.
@@ -47,7 +50,6 @@ def tasks_changed(commitment_ids=None, *, using=DEFAULT_DB_ALIAS):
     def after_commit():
         search.links_changed(commitment_ids, using=using)
         search.refresh_keywords(using=using)
-        summaries.organizations_changed(None, using=using)
         bump_data_version(using=using)
 
     transaction.on_commit(after_commit, using=using)
@@ -77,12 +79,16 @@ def progress_changed(commitments, *, using=DEFAULT_DB_ALIAS):
     transaction.on_commit(after_commit, using=using)
 
 
-def pages_changed(*, using=DEFAULT_DB_ALIAS):
+def sources_changed(*, using=DEFAULT_DB_ALIAS):
     def after_commit():
         summaries.organizations_changed(None, using=using)
         bump_data_version(using=using)
 
     transaction.on_commit(after_commit, using=using)
+
+
+def pages_changed(*, using=DEFAULT_DB_ALIAS):
+    transaction.on_commit(lambda: bump_data_version(using=using), using=using)
 
 
 def everything_changed(*, using=DEFAULT_DB_ALIAS):

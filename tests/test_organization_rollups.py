@@ -123,6 +123,19 @@ class OrganizationRowsFollowEveryWriteTests(TestCase):
         make_commitment(organization=make_organization(name="南区"), source=self.source, summary="新项目")
         self.assert_current("a new organization's commitment")
 
+    def test_a_source_moved_to_another_conference_on_the_admin_page(self):
+        summaries.organizations_changed(None)
+        self.client.force_login(self.reviewer)
+        source, elsewhere = self.source, self.other_source.conference
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"/admin/policies/source/{source.pk}/change/", {
+                "conference": elsewhere.pk, "slug": source.slug, "publisher": source.publisher,
+                "published_on": f"{source.published_on:%Y-%m-%d}", "titles": source.titles, "_save": "保存",
+            })
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        self.assertEqual(Commitment.objects.in_conference(elsewhere).count(), 4)
+        self.assertEqual(from_rows(), counted_one_by_one())
+
     def test_rows_of_another_day_are_not_read_and_the_next_write_counts_everything(self):
         services.approve_update(update=self.submitted(self.c1, 30), reviewer=self.reviewer)
         summaries.organizations_changed(None, today=self.today - DAY)

@@ -206,8 +206,8 @@ class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, Derived
         invalidation.commitments_changed([obj.pk for obj in objs])
 
     def related_data_changed(self, obj):
-        # The links inline: the task pages and the suggestions' profiles; the milestones inline: the lights
-        # on every page (tasks_changed makes the pages stale too).
+        # The links inline: the task pages and the suggestions' profiles. The milestones inline moves lights:
+        # save_model's commitments_changed counts them again once the whole save, inlines included, commits.
         invalidation.tasks_changed([obj.pk])
 
     def save_related(self, request, form, formsets, change):

@@ -54,7 +54,8 @@ class SourceAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
         return ("text",) if obj else ()
 
     def derived_data_changed(self, objs):
-        invalidation.pages_changed()
+        # Its conference is its commitments' conference, by which the organizations' lights are counted.
+        invalidation.sources_changed()
 
 
 @admin.register(KeyTask)
