@@ -11,15 +11,12 @@ behind.
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from ..choices import OrganizationKind
-from ..filters import organization_parameter
-from .vocabulary import progress_bar
+from .vocabulary import commitments_list_url, organization_query, progress_bar
 
 register = template.Library()
 
@@ -30,7 +27,7 @@ def organization_rows(organizations, conference):
     words translated and the list's address found once for all of them, each row then written with escape()
     and string formatting (format_html and reverse() for each row cost half the dashboard's rows)."""
     words = _Words()
-    base = reverse("policies:conference_commitments", args=[conference.slug])
+    base = commitments_list_url(conference)
     county = words.note(gettext(OrganizationKind(OrganizationKind.COUNTY).label))
     rows = []
     for organization in organizations:
@@ -39,7 +36,7 @@ def organization_rows(organizations, conference):
         n = organization.n_commitments
         counted = escape(words.commitments(n))
         if n:
-            query = escape(urlencode({organization_parameter(organization): organization.pk}))
+            query = escape(organization_query(organization))
             named = words.note(organization.name)
             counted = f'<a href="{base}?{query}">{counted}<span class="visually-hidden">{named}</span></a>'
         rows.append(words.row(organization, organization.get_absolute_url(), name, counted, note=kind))

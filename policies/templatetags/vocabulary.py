@@ -46,8 +46,16 @@ def progress_bar(value, label=""):
 
 @register.filter
 def commitments_url(organization, conference=None):
+    return f"{commitments_list_url(conference)}?{organization_query(organization)}"
+
+
+def commitments_list_url(conference=None):
+    """The public list, or ``conference``'s."""
     if conference:
-        base = reverse("policies:conference_commitments", args=[conference.slug])
-    else:
-        base = reverse("policies:commitments")
-    return f"{base}?{urlencode({organization_parameter(organization): organization.pk})}"
+        return reverse("policies:conference_commitments", args=[conference.slug])
+    return reverse("policies:commitments")
+
+
+def organization_query(organization):
+    """The list's query string that selects ``organization`` (in its kind's menu)."""
+    return urlencode({organization_parameter(organization): organization.pk})
