@@ -7,9 +7,11 @@ jieba's work and the cache bump see the committed rows, and a rolled-back write 
 Outside a transaction ``on_commit`` runs at once.
 
     commitments_changed(ids)   their text or the names they carry changed: re-index (and count their words
-                               for the suggestions again), stale pages
-    tasks_changed(commitment_ids=None)   key tasks or links changed: re-derive keywords, count the links of
-                               these commitments (of every one whose links moved, if None) again, stale pages
+                               for the suggestions and the keywords again), stale pages
+    tasks_changed(commitment_ids=None)   key tasks or links changed: count the links of these commitments
+                               (of every one whose links moved, if None) again, stale pages
+Either weighs again the keywords of the organizations and key tasks whose counts moved, and only those
+(``search.keywords``): a commitment saved with its links in the admin (both calls) weighs them once.
     progress_changed(ids)      these commitments' progress changed: stale site-wide pages and their own
     sources_changed()          a source moved to another conference, or its text around the quotes: stale pages
     pages_changed()            any other shown data changed: stale pages
@@ -48,8 +50,8 @@ def tasks_changed(commitment_ids=None, *, using=DEFAULT_DB_ALIAS):
     needs none (every process reads the tasks again when the counts' version moves)."""
 
     def after_commit():
+        # Weighs again the keywords of the organizations and tasks whose counts moved, and only those.
         search.links_changed(commitment_ids, using=using)
-        search.refresh_keywords(using=using)
         bump_data_version(using=using)
 
     transaction.on_commit(after_commit, using=using)

@@ -44,6 +44,8 @@ class CountsTestMixin:
                 tasks.setdefault(task_id, Counter()).update(words.split())
         self.assertEqual(dict(corpus), expected.corpus)
         self.assertEqual({task_id: dict(words) for task_id, words in tasks.items()}, expected.tasks)
+        # The keywords, weighed from counts kept beside these, are what weighing every document gives.
+        self.assertEqual(search.stored_keywords(), search.keywords_from_scratch())
 
     def shown(self, commitments):
         return {c.pk: [(s.task.code, s.score) for s in search.suggest_for_commitment(c, limit=5)] for c in commitments}

@@ -1,17 +1,12 @@
-"""Count the words of an existing database's search documents for the suggestions (0020's tables): the
-same as ``manage.py rebuild_search_index`` does for them. jieba is loaded only when there are documents."""
+"""Was: count the words of an existing database's search documents for the suggestions (0020's tables).
+
+The counting now also fills the keywords' counts (0022's columns and table), which do not exist yet at
+this point: ``0023_fill_keyword_counts`` counts everything once they do."""
 
 from django.db import migrations
-
-
-def fill(apps, schema_editor):
-    from policies.search import word_counts
-
-    word_counts.recount(using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
     dependencies = [("policies", "0020_stored_suggestion_counts")]
 
-    # Going back drops the tables with 0020: nothing to undo here.
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = []

@@ -47,6 +47,8 @@ class Keyword(models.Model):
     rank = models.PositiveSmallIntegerField(_("名次"))
     word = models.CharField(_("关键词"), max_length=100)
     weight = models.FloatField(_("权重"), help_text=_("相对于第一名的权重，0 至 1。"))
+    # Unrounded, so that a write can tell whether a word whose IDF it moved now outranks the last of these.
+    score = models.FloatField(_("得分"), default=0.0, help_text=_("TF-IDF 原始得分。"))
 
     class Meta:
         verbose_name = pgettext_lazy("model", "关键词")
@@ -95,8 +97,44 @@ class SuggestionWord(models.Model):
         return self.word
 
 
+class KeywordCount(models.Model):
+    """How often a word occurs among the commitments of an organization or of a key task (its sub-items'
+    included), or, with no owner, how many search documents contain it. What ``Keyword`` is weighted from.
+
+    Derived data, written only by ``policies.search`` (``word_counts``) beside ``SuggestionWord``: whole
+    numbers kept in step one commitment at a time, so that a write re-weights the keywords of the owners
+    it touched from a few hundred rows instead of every document.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("责任单位")
+    )
+    task = models.ForeignKey(
+        KeyTask, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("model", "重点任务")
+    )
+    word = models.TextField(_("词"))
+    count = models.PositiveIntegerField(_("次数"), help_text=_("无所属时为含该词的文档数。"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "关键词词频")
+        verbose_name_plural = pgettext_lazy("models", "关键词词频")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(organization__isnull=True) | models.Q(task__isnull=True), name="policies_keywordcount_one_owner"),
+            models.UniqueConstraint(fields=["organization", "word"], name="policies_keywordcount_organization_word"),
+            models.UniqueConstraint(fields=["task", "word"], name="policies_keywordcount_task_word"),
+            models.UniqueConstraint(
+                fields=["word"], condition=models.Q(organization__isnull=True, task__isnull=True), name="policies_keywordcount_corpus_word"
+            ),
+            models.CheckConstraint(condition=models.Q(count__gt=0), name="policies_keywordcount_count_positive"),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
 class SuggestionDocument(models.Model):
-    """The words and curated key tasks one commitment is counted with in ``SuggestionWord``.
+    """The words and curated key tasks one commitment is counted with in ``SuggestionWord``, and the
+    keyword words, organization and key tasks it is counted with in ``KeywordCount``.
 
     Not a foreign key: the record outlives a deleted commitment until its words are counted out.
     """
@@ -104,6 +142,11 @@ class SuggestionDocument(models.Model):
     commitment_id = models.PositiveBigIntegerField(_("承诺事项编号"), primary_key=True)
     words = models.TextField(_("词"), help_text=_("去重排序后的词，空格分隔。"))
     tasks = models.TextField(_("人工关联的重点任务"), blank=True, help_text=_("重点任务的数据库编号，空格分隔。"))
+    keyword_words = models.TextField(_("关键词"), blank=True, help_text=_("可作关键词的词，含重复，排序后空格分隔。"))
+    organization_id = models.PositiveBigIntegerField(_("责任单位编号"), null=True, blank=True)
+    keyword_tasks = models.TextField(
+        _("所属重点任务"), blank=True, help_text=_("关联的重点任务及其上级任务的数据库编号（不论关联来源），空格分隔。")
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "建议计数文档")
@@ -115,9 +158,11 @@ class SuggestionDocument(models.Model):
 
 class SuggestionState(models.Model):
     """One row: a new value with every change of the counts, so that each process knows with one small
-    query whether the suggestions it has in memory are current."""
+    query whether the suggestions it has in memory are current; and how many documents are counted, which
+    the keywords' IDF needs at every write (a COUNT(*) reads every row on PostgreSQL)."""
 
     version = models.UUIDField(_("版本"))
+    documents = models.PositiveIntegerField(_("计数文档数"), default=0)
 
     class Meta:
         verbose_name = pgettext_lazy("model", "建议版本")

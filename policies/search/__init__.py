@@ -20,6 +20,8 @@ Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
     suggest_among(tasks, texts, *, limit)   (tasks not in the database yet: a report's own headings)
     keywords_for_organization(organization, n) ; keywords_for_task(task, n) ; refresh_keywords(using=...)
+    stored_keywords(using=...) ; keywords_from_scratch(using=...)   what the pages show, and what a full
+        refresh from every document gives (tests, and a check of the weights the other owners kept)
     evaluate_leave_one_out() ; forget_fitted()   (drops this process's model: tests that write around the services)
 
 Words (``segmentation``, the only module that imports jieba)
@@ -33,7 +35,9 @@ Nothing here writes on a model save: ``policies.invalidation`` calls the indexin
 from .evaluation import evaluate_leave_one_out
 from .highlighting import highlight, highlight_parts
 from .indexing import index_commitments, links_changed, rebuild_index
-from .keywords import keywords_for_organization, keywords_for_task, refresh_keywords
+from .keywords import (
+    keywords_for_organization, keywords_for_task, keywords_from_scratch, refresh_keywords, stored_keywords,
+)
 from .querying import admin_search, query_terms, ranked_matches, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
@@ -53,12 +57,14 @@ __all__ = [
     "keywords_for_organization",
     "links_changed",
     "keywords_for_task",
+    "keywords_from_scratch",
     "normalize",
     "query_terms",
     "ranked_matches",
     "rebuild_index",
     "refresh_keywords",
     "search_commitments",
+    "stored_keywords",
     "stored_word_counts",
     "suggest_among",
     "suggest_for_commitment",

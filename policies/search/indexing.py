@@ -3,15 +3,15 @@
 Derived data, written only here. Nothing writes it on a model save: the code that changes a
 commitment's text or the names it carries calls ``index_commitments`` after its transaction commits
 (see ``policies.invalidation``); ``rebuild_index`` re-derives all of it (``load_conference``,
-``manage.py rebuild_search_index``). Either also re-derives the stored keywords (``keywords``) and
-brings the suggestions' word counts in step (``word_counts``).
+``manage.py rebuild_search_index``). Either also brings the suggestions' and the keywords' word counts in
+step (``word_counts``), which weighs again the keywords of the owners whose counts moved (every owner's,
+for ``rebuild_index``).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from ..models import Commitment, SearchDocument
 from . import segmentation
-from .keywords import refresh_keywords
 from .word_counts import count_commitments, count_links, recount
 
 INDEX_BATCH = 500
@@ -47,7 +47,6 @@ def index_commitments(commitment_ids, using=DEFAULT_DB_ALIAS):
                 for pk, summary, quote, org, official in _rows(batch, using)
             )
         count_commitments(ids, using=using)
-        refresh_keywords(using)
 
 
 def rebuild_index(using=DEFAULT_DB_ALIAS):
@@ -74,7 +73,6 @@ def _rebuild_index(using):
         with connections[using].cursor() as cursor:
             cursor.execute("INSERT INTO policies_searchindexentry(policies_searchindexentry) VALUES('rebuild')")
     recount(using=using)
-    refresh_keywords(using)
     return count
 
 

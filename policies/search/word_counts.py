@@ -1,5 +1,7 @@
 """What the suggested key tasks are fitted from, stored: how many search documents contain each word,
-among every commitment and among each key task's curated commitments.
+among every commitment and among each key task's curated commitments; and what the keywords are weighted
+from: how many documents contain each keyword word, and how often it occurs among each organization's and
+each key task's commitments (``KeywordCount``).
 
     count_commitments(ids, using=...)   bring these commitments' counts in step with their documents and links
     count_links(using=...)              the same for every commitment whose curated links moved
@@ -14,6 +16,8 @@ counting from scratch gives, and a write costs the words of the commitments it t
 every document (which at 100,000 commitments took each worker 7 seconds after every edit).
 ``SuggestionDocument`` records what each commitment is counted with, so that a deleted commitment, a
 changed text or a link that moved is counted out from that record, whatever path made the change.
+The keywords of the organizations and key tasks whose counts moved are weighed again in the same
+transaction (``keywords.refresh_owners``); see ``keywords`` for the others'.
 """
 
 import uuid
@@ -21,10 +25,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import F, Q
 
 from ..choices import LinkOrigin
-from ..models import KeyTask, SearchDocument, SuggestionDocument, SuggestionState, SuggestionWord, TaskLink
-from . import segmentation
+from ..models import (
+    Commitment, KeyTask, KeywordCount, Organization, SearchDocument, SuggestionDocument, SuggestionState, SuggestionWord,
+    TaskLink,
+)
+from . import keywords, segmentation
 
 BATCH = 500
 
@@ -118,32 +126,93 @@ def _curated(commitment_ids, using):
     return tasks
 
 
+def _keyword_keys(words, organization_id, task_ids):
+    """((organization id, task id, word), n) of ``KeywordCount``: the corpus's (no owner) once per document."""
+    for word, n in Counter(words).items():
+        yield (None, None, word), 1
+        if organization_id is not None:
+            yield (organization_id, None, word), n
+        for task_id in task_ids:
+            yield (None, task_id, word), n
+
+
+def _ids(text):
+    return [int(t) for t in text.split()]
+
+
+def _owners(commitment_ids, using):
+    """{commitment id: (organization id, [task ids])}: the owners whose keywords its words count for,
+    a linked task's parent included (whatever the link's origin), as ``keywords`` groups them."""
+    tasks = defaultdict(set)
+    links = TaskLink.objects.using(using).filter(commitment_id__in=commitment_ids)
+    for commitment_id, task_id, parent_id in links.values_list("commitment_id", "task_id", "task__parent_id"):
+        tasks[commitment_id] |= {task_id} if parent_id is None else {task_id, parent_id}
+    rows = Commitment.objects.using(using).filter(pk__in=commitment_ids).order_by().values_list("pk", "organization_id")
+    return {pk: (organization_id, sorted(tasks[pk])) for pk, organization_id in rows}
+
+
 def count_commitments(commitment_ids, *, using=DEFAULT_DB_ALIAS):
-    """Count these commitments out as recorded and in again as their documents and curated links are now."""
+    """Count these commitments out as recorded and in again as their documents and links are now, and
+    weigh again the keywords whose counts moved (``keywords.refresh_owners``)."""
     ids = list(commitment_ids)
     with transaction.atomic(using=using):
         _bump(using)
+        moved = Moved()
         for start in range(0, len(ids), BATCH):
-            _count_batch(ids[start : start + BATCH], using)
+            _count_batch(ids[start : start + BATCH], moved, using)
+        if moved.documents:
+            SuggestionState.objects.using(using).filter(pk=1).update(documents=F("documents") + moved.documents)
+        keywords.refresh_owners(moved.owners, words=moved.words, documents_moved=moved.documents, using=using)
 
 
-def _count_batch(ids, using):
-    delta = Counter()
+@dataclass
+class Moved:
+    """What a count moved for the keywords: ``owners`` (organization id, task id) whose own counts moved,
+    ``words`` {word: change of the documents containing it}, and ``documents``: documents counted in less those counted out."""
+
+    owners: set = field(default_factory=set)
+    words: Counter = field(default_factory=Counter)
+    documents: int = 0
+
+
+def _count_batch(ids, moved, using):
+    delta, keyword_delta = Counter(), Counter()
     recorded = SuggestionDocument.objects.using(using).filter(pk__in=ids)
-    for words, tasks in recorded.values_list("words", "tasks"):
-        for key in _keys(words.split(), [int(t) for t in tasks.split()]):
+    for words, tasks, keyword_words, organization_id, keyword_tasks in recorded.values_list(
+        "words", "tasks", "keyword_words", "organization_id", "keyword_tasks"
+    ):
+        moved.documents -= 1
+        for key in _keys(words.split(), _ids(tasks)):
             delta[key] -= 1
+        for key, n in _keyword_keys(keyword_words.split(), organization_id, _ids(keyword_tasks)):
+            keyword_delta[key] -= n
     texts = dict(SearchDocument.objects.using(using).filter(pk__in=ids).values_list("pk", "words"))
     tasks = _curated(list(texts), using)
+    owners = _owners(list(texts), using)
     rows = []
     for commitment_id, text in texts.items():
+        moved.documents += 1
         words = document_words(text)
         for key in _keys(words, tasks[commitment_id]):
             delta[key] += 1
-        rows.append(SuggestionDocument(commitment_id, " ".join(words), " ".join(map(str, tasks[commitment_id]))))
+        shown = sorted(keywords.keyword_words(text))
+        organization_id, keyword_tasks = owners.get(commitment_id, (None, []))
+        for key, n in _keyword_keys(shown, organization_id, keyword_tasks):
+            keyword_delta[key] += n
+        rows.append(SuggestionDocument(
+            commitment_id, " ".join(words), " ".join(map(str, tasks[commitment_id])),
+            keyword_words=" ".join(shown), organization_id=organization_id, keyword_tasks=" ".join(map(str, keyword_tasks)),
+        ))
     recorded.delete()
     SuggestionDocument.objects.using(using).bulk_create(rows)
     _apply({key: d for key, d in delta.items() if d}, using)
+    keyword_delta = {key: d for key, d in keyword_delta.items() if d}
+    _apply_keyword_counts(keyword_delta, using)
+    for (organization_id, task_id, word), d in keyword_delta.items():
+        if organization_id is None and task_id is None:
+            moved.words[word] += d
+        else:
+            moved.owners.add((organization_id, task_id))
 
 
 def _apply(delta, using):
@@ -171,12 +240,46 @@ def _apply(delta, using):
     SuggestionWord.objects.using(using).bulk_create(created, batch_size=BATCH)
 
 
+def _apply_keyword_counts(delta, using):
+    if not delta:
+        return
+    organizations = {o for o, _, _ in delta if o is not None}
+    tasks = {t for _, t, _ in delta if t is not None}
+    owned = Q(organization_id__in=organizations) | Q(task_id__in=tasks) | Q(organization=None, task=None)
+    words = sorted({word for _, _, word in delta})
+    existing = {}
+    for start in range(0, len(words), BATCH):
+        rows = KeywordCount.objects.using(using).filter(owned, word__in=words[start : start + BATCH])
+        for row in rows.only("pk", "organization_id", "task_id", "word", "count"):
+            existing[row.organization_id, row.task_id, row.word] = row
+    # An owner deleted since took its rows with it: nothing of it to count.
+    organizations = set(Organization.objects.using(using).filter(pk__in=organizations).values_list("pk", flat=True))
+    tasks = set(KeyTask.objects.using(using).filter(pk__in=tasks).values_list("pk", flat=True))
+    changed, emptied, created = [], [], []
+    for (organization_id, task_id, word), d in delta.items():
+        row = existing.get((organization_id, task_id, word))
+        if row is not None:
+            row.count += d
+            (changed if row.count > 0 else emptied).append(row)
+        elif d > 0 and (organization_id in organizations or task_id in tasks or (organization_id is None and task_id is None)):
+            created.append(KeywordCount(organization_id=organization_id, task_id=task_id, word=word, count=d))
+    KeywordCount.objects.using(using).filter(pk__in=[row.pk for row in emptied]).delete()
+    KeywordCount.objects.using(using).bulk_update(changed, ["count"], batch_size=BATCH)
+    KeywordCount.objects.using(using).bulk_create(created, batch_size=BATCH)
+
+
 def count_links(*, using=DEFAULT_DB_ALIAS):
-    """Count again every commitment whose curated links are not those it is counted with (a link added,
-    moved or deleted by a path that did not say which commitment: the links' admin, a key task deleted)."""
-    current = _curated(SearchDocument.objects.using(using).values("pk"), using)
-    rows = SuggestionDocument.objects.using(using).values_list("pk", "tasks")
-    stale = [pk for pk, tasks in rows.iterator(chunk_size=5000) if tasks != " ".join(map(str, current.get(pk, ())))]
+    """Count again every commitment whose links are not those it is counted with (a link added, moved or
+    deleted by a path that did not say which commitment: the links' admin, a key task deleted or moved
+    under another parent)."""
+    documents = SearchDocument.objects.using(using).values("pk")
+    current, owners = _curated(documents, using), _owners(documents, using)
+    rows = SuggestionDocument.objects.using(using).values_list("pk", "tasks", "organization_id", "keyword_tasks")
+    stale = [
+        pk for pk, tasks, organization_id, keyword_tasks in rows.iterator(chunk_size=5000)
+        if tasks != " ".join(map(str, current.get(pk, ())))
+        or (organization_id, _ids(keyword_tasks)) != owners.get(pk, (None, []))
+    ]
     count_commitments(stale, using=using)
     return len(stale)
 
@@ -187,17 +290,26 @@ def recount(*, using=DEFAULT_DB_ALIAS):
         _bump(using)
         SuggestionWord.objects.using(using).all().delete()
         SuggestionDocument.objects.using(using).all().delete()
+        KeywordCount.objects.using(using).all().delete()
         linked = defaultdict(list)
         links = TaskLink.objects.using(using).filter(origin=LinkOrigin.CURATED).order_by("commitment_id", "task_id")
         for commitment_id, task_id in links.values_list("commitment_id", "task_id").iterator(chunk_size=5000):
             linked[commitment_id].append(task_id)
-        counts = Counter()
+        owners = _owners(SearchDocument.objects.using(using).values("pk"), using)
+        counts, keyword_counts = Counter(), Counter()
         batch = []
         rows = SearchDocument.objects.using(using).order_by("pk").values_list("pk", "words")
         for commitment_id, text in rows.iterator(chunk_size=2000):
             words = document_words(text)
             counts.update(_keys(words, linked[commitment_id]))
-            batch.append(SuggestionDocument(commitment_id, " ".join(words), " ".join(map(str, linked[commitment_id]))))
+            shown = sorted(keywords.keyword_words(text))
+            organization_id, keyword_tasks = owners.get(commitment_id, (None, []))
+            for key, n in _keyword_keys(shown, organization_id, keyword_tasks):
+                keyword_counts[key] += n
+            batch.append(SuggestionDocument(
+                commitment_id, " ".join(words), " ".join(map(str, linked[commitment_id])),
+                keyword_words=" ".join(shown), organization_id=organization_id, keyword_tasks=" ".join(map(str, keyword_tasks)),
+            ))
             if len(batch) >= BATCH:
                 SuggestionDocument.objects.using(using).bulk_create(batch)
                 batch = []
@@ -206,3 +318,9 @@ def recount(*, using=DEFAULT_DB_ALIAS):
             (SuggestionWord(task_id=task_id, word=word, documents=n) for (task_id, word), n in counts.items()),
             batch_size=BATCH,
         )
+        KeywordCount.objects.using(using).bulk_create(
+            (KeywordCount(organization_id=o, task_id=t, word=word, count=n) for (o, t, word), n in keyword_counts.items()),
+            batch_size=BATCH,
+        )
+        SuggestionState.objects.using(using).filter(pk=1).update(documents=SuggestionDocument.objects.using(using).count())
+        keywords.refresh_keywords(using=using)
