@@ -152,12 +152,13 @@ class KeywordQueryCountTests(TestCase):
         ContentType.objects.get_for_model(Commitment)  # the admin log's, cached for the process
         # Counted, not designed. Before the commit: the session and user, the commitment and its form's rows,
         # its row, history, links and admin log (14). After it: its search document (3); its counts, the
-        # suggestions' and the keywords' (17); the keywords of the owners it moved (9: who lists a word whose
-        # IDF it moved, where a word it took out could now rank, then those owners' counts and stored
-        # keywords, rewritten); the lights (4); the links counted again, nothing moved (8); savepoints.
+        # suggestions' and the keywords' (17); the keywords of the owners it moved (10: who lists a word whose
+        # IDF it moved, where a word it took out could now rank, then those owners' counts, their words'
+        # document counts and their stored keywords, rewritten); the lights (4); the links counted again,
+        # nothing moved (8); savepoints.
         for _ in range(2):
-            self.save("建设冷藏设施，发展物流", 67)
-            self.save("建设仓储设施，发展物流", 67)
+            self.save("建设冷藏设施，发展物流", 68)
+            self.save("建设仓储设施，发展物流", 68)
             for n in range(12):
                 make_commitment(tasks=[self.task] if n % 2 else [], summary=f"建设冷藏设施，扩建{n}号仓储设施")
         self.assertEqual(search.stored_keywords(), search.keywords_from_scratch())

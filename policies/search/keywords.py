@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from ..models import Commitment, Keyword, KeywordCount, SearchDocument, SuggestionState, TaskLink
 from .segmentation import DATA_DIR
@@ -71,15 +71,10 @@ def _documents(using):
     return SuggestionState.objects.using(using).values_list("documents", flat=True).first() or 0
 
 
-def _score(count, documents, containing):
-    """Sublinear TF × IDF: ``count`` times among an owner's commitments, in ``containing`` of ``documents``."""
-    return (1.0 + math.log(count)) * _idf(documents, containing)
-
-
-def _top(documents, occurrences, containing):
-    """The top words of an owner: ``occurrences`` {word: times among its commitments}, ``containing``
-    {word: documents containing it}: [(word, weight relative to the first, score)], best first."""
-    scores = {w: _score(c, documents, containing.get(w, 0)) for w, c in occurrences.items()}
+def _top(occurrences, idf):
+    """The top words of an owner: ``occurrences`` {word: times among its commitments}, ``idf`` {word: its IDF}:
+    [(word, weight relative to the first, score)], best first."""
+    scores = {w: (1.0 + math.log(c)) * idf[w] for w, c in occurrences.items()}
     top = heapq.nsmallest(KEYWORDS_KEPT, scores.items(), key=lambda pair: (-pair[1], pair[0]))
     if not top:
         return []
@@ -95,18 +90,17 @@ def _owned(owners):
 
 def _reweigh(owned, using):
     """Weigh the keywords of the owners ``owned`` selects; write those that differ from what is stored."""
-    corpus = KeywordCount.objects.using(using).filter(organization=None, task=None, word=OuterRef("word"))
-    rows = (
-        KeywordCount.objects.using(using).filter(owned)
-        .annotate(containing=Subquery(corpus.values("count")[:1]))
-        .values_list("organization_id", "task_id", "word", "count", "containing")
-    )
-    occurrences, containing = defaultdict(dict), {}
-    for organization_id, task_id, word, count, documents in rows.iterator(chunk_size=5000):
+    counts = KeywordCount.objects.using(using)
+    occurrences = defaultdict(dict)
+    for organization_id, task_id, word, count in (
+        counts.filter(owned).values_list("organization_id", "task_id", "word", "count").iterator(chunk_size=5000)
+    ):
         occurrences[organization_id, task_id][word] = count
-        containing[word] = documents
+    # Their words' document counts in one more query (a subquery per row took twice as long).
+    corpus = counts.filter(organization=None, task=None, word__in=counts.filter(owned).values("word"))
     size = _documents(using)
-    weighed = {owner: _top(size, words, containing) for owner, words in occurrences.items()}
+    idf = {word: _idf(size, containing) for word, containing in corpus.values_list("word", "count").iterator(chunk_size=5000)}
+    weighed = {owner: _top(words, idf) for owner, words in occurrences.items()}
     stored = defaultdict(list)
     for organization_id, task_id, *row in (
         Keyword.objects.using(using).filter(owned).order_by("rank")
@@ -147,7 +141,7 @@ def _outranking(rising, skip, using):
         if owner in skip or owner in found:
             continue
         # Fewer than KEYWORDS_KEPT kept: every word of the owner is among them, and listed already.
-        if owner not in last or (-_score(count, size, containing.get(word, 0)), word) < last[owner]:
+        if owner not in last or (-(1.0 + math.log(count)) * _idf(size, containing[word]), word) < last[owner]:
             found.add(owner)
     return found
 
@@ -207,12 +201,13 @@ def keywords_from_scratch(using=DEFAULT_DB_ALIAS):
         groups[None, task_id].add(pk)
         if parent_id is not None:
             groups[None, parent_id].add(pk)
+    idf = {word: _idf(len(words), n) for word, n in containing.items()}
     weighed = {}
     for owner, pks in groups.items():
         occurrences = Counter()
         for pk in pks:
             occurrences.update(shown.get(pk, ()))
-        top = _top(len(words), occurrences, containing)
+        top = _top(occurrences, idf)
         if top:
             weighed[owner] = [(word, weight) for word, weight, _ in top]
     return weighed
