@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0021_fill_suggestion_counts'),
+        ('policies', '0022_approved_updates_index'),
     ]
 
     operations = [
