@@ -108,7 +108,11 @@ def _reweigh(owned, using):
     ):
         stored[organization_id, task_id].append(tuple(row))
     # An owner left with no counts (its last commitment gone) keeps no keywords.
-    changed = [owner for owner in weighed.keys() | stored.keys() if weighed.get(owner, []) != stored.get(owner, [])]
+    # In owner order, so that the same data always gives the same rows (the demo data's seed, a restore).
+    changed = sorted(
+        (owner for owner in weighed.keys() | stored.keys() if weighed.get(owner, []) != stored.get(owner, [])),
+        key=lambda owner: (owner[0] is None, owner[0] or 0, owner[1] or 0),
+    )
     if changed:
         Keyword.objects.using(using).filter(_owned(changed)).delete()
         Keyword.objects.using(using).bulk_create(
