@@ -15,6 +15,8 @@ The index (``indexing``): derived data, written only when asked
     links_changed(commitment_ids=None, using=...)   curated links or key tasks changed: count them again
     stored_word_counts(using=...) ; word_counts_from_scratch(using=...)   the suggestions' counts, and what
         they should be (tests, and a check after writing around the services)
+    stored_search_words(using=...) ; search_words_from_scratch(using=...)   each word's count and first
+        matches, read by a search for that word alone (``word_matches``), and what they should be
 
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
@@ -39,6 +41,7 @@ from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, use
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
 from .tfidf import forget_fitted
 from .word_counts import counts_from_scratch as word_counts_from_scratch, stored_counts as stored_word_counts
+from .word_matches import stored_words as stored_search_words, words_from_scratch as search_words_from_scratch
 
 __all__ = [
     "Suggestion",
@@ -59,6 +62,8 @@ __all__ = [
     "rebuild_index",
     "refresh_keywords",
     "search_commitments",
+    "search_words_from_scratch",
+    "stored_search_words",
     "stored_word_counts",
     "suggest_among",
     "suggest_for_commitment",

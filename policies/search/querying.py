@@ -55,34 +55,37 @@ def ranked_matches(query):
 
 
 class RankedMatches:
-    """``ranked_matches``' answer: ``count()``, ``[start:stop]`` and iteration, each one query at most."""
+    """``ranked_matches``' answer: ``count()``, ``[start:stop]`` and iteration. A word's stored row is read
+    once, and answers the count and the pages it lists; later pages are ranked by the index, without the
+    listed ids, so that no page repeats or skips one."""
 
     def __init__(self, terms):
         self.terms = terms
 
     @cached_property
-    def _word(self):
+    def _stored(self):
         from . import word_matches
 
         return word_matches.stored(self.terms[0]) if len(self.terms) == 1 else None
 
-    @cached_property
-    def _all_listed(self):
-        return self._word is not None and self._word.documents <= len(self._word.leading)
-
     def count(self):
-        return self._word.documents if self._word is not None else self._ranked().count()
+        return self._stored.documents if self._stored is not None else self._ranked().count()
 
     def __getitem__(self, key):
-        if not isinstance(key, slice):
-            raise TypeError("ranked_matches are sliced, not indexed")
-        word, stop = self._word, key.stop
-        if word is not None and key.step is None and (self._all_listed or (stop is not None and stop <= len(word.leading))):
-            return [pk for _, pk in word.leading][key]
-        return self._ranked()[key]
+        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise TypeError("ranked_matches take a slice of non-negative bounds")
+        start, stop = key.start or 0, key.stop
+        if self._stored is None:
+            return self._ranked()[start:stop]
+        listed = self._stored.ids
+        if len(listed) >= self._stored.documents or (stop is not None and stop <= len(listed)):
+            return listed[start:stop]
+        rest = self._ranked().exclude(pk__in=listed)
+        rest = rest[max(start - len(listed), 0) : None if stop is None else stop - len(listed)]
+        return listed[start:stop] + list(rest)
 
     def __iter__(self):
-        return iter(self[:] if self._all_listed else self._ranked())
+        return iter(self[0:])
 
     def _ranked(self):
         from ..models import SearchDocument, SearchIndexEntry

@@ -1,63 +1,129 @@
 """A search for one word, stored: how many documents contain each word of the index, and the first
 ``LEADING`` of them in the search's order (``SearchWord``).
 
-    stored(word, using=...) -> SearchWord or None    what a search for ``word`` alone reads
-    before(ids, using=...) -> Snapshot               these documents as the index holds them, before they are rewritten
-    after(ids, snapshot, using=...)                  bring the stored words in step with the rewritten documents
-    store_all(using=...)                             every word from scratch (``rebuild_index``)
-    from_scratch(word, using=...) -> (documents, leading)   what a word's row should be (tests)
+    stored(word) -> Stored or None                 what a search for ``word`` alone reads: one query
+    before(ids, using=...) -> dict                 what the documents of ``ids`` hold, read before they are rewritten
+    after(ids, held, using=...)                    bring the stored words in step with the rewritten documents
+    store_all(using=...)                           every word from scratch (``rebuild_index``)
+    from_scratch(word, using=...) -> (documents, [ids])   what a word's row should say (tests)
 
-Ranking every match of a common word costs the whole match: at 100,000 commitments 就业 is in 17,756 documents,
-ranked in 13 ms on SQLite and 36–55 ms on PostgreSQL, and counted in 18–60 ms there (a GIN index has no
-index-only scan: each match's row is read). Stored, the count and the first five pages are one row.
+Ranking every match of a common word costs the whole match: at 100,000 commitments 就业 is in 17,756
+documents, ranked in 13 ms on SQLite and 36–55 ms on PostgreSQL, and counted in 18–60 ms there (a GIN index
+has no index-only scan: each match's row is read). Stored, the count and the first five pages are one row.
 
-The scores are the engine's own, read from the index, so the stored order is the search's: on PostgreSQL
-``ts_rank`` of one word depends on the document alone, so a stored score stays exact; on SQLite BM25 also
-weighs a document's length against the average, which every edit moves a little: a word's scores are those
-of the last time one of its documents changed (or of ``rebuild_index``), an order that can differ from a
-fresh ranking only between documents whose scores differ in the last digits.
+The order is the engine's own. On PostgreSQL ``ts_rank`` of one word depends on the document alone, so a
+stored score stays exact. On SQLite BM25 (``bm25(10.0, 1.0)``, migration 0003) weighs a document's length
+against the average length, which every edit moves a little: an entry keeps what the score is made of (the
+word's weighted count and the document's length) and the list is ordered with the average at the time it
+is read, which gives FTS5's own numbers to the last digit. Only which documents are listed was decided with
+the average of the last change to the word: one that a later change of the average lifts past the 100th
+is shown on page six instead of five, never twice nor missing (later pages leave the listed ones out).
 
 Keeping the rows in step costs the words of the documents rewritten, not a pass over every document: a row's
-count moves by the documents that gained or lost the word; its leading list takes the rewritten documents'
-new scores and drops their old ones, and is ranked again from the index only when it lost a document that
-no other could be shown to replace (it held every document after which no unlisted one ranks).
+count moves by the documents that gained or lost the word; its list takes the rewritten documents' new
+entries and drops their old ones, and is ranked again from the index only when it lost a document that no
+other can be shown to replace.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.expressions import RawSQL
 
 from ..models import Commitment, SearchDocument, SearchIndexEntry, SearchWord
 
 # Five pages of twenty: later pages rank every match, as before.
 LEADING = 100
 BATCH = 500
-
-
-def _key(entry):
-    score, commitment_id = entry
-    return (-score, commitment_id)
+# FTS5's bm25(): its constants, and the column weights of the rank the index is queried with (migration 0003).
+K1, B = 1.2, 0.75
+SUMMARY_WEIGHT, BODY_WEIGHT = 10, 1
 
 
 def is_stored_word(word):
-    """Whether ``word`` can have a row: one term of the index, letters and digits only (what
+    """Whether ``word`` can have a row: one term of the index, letters and digits only, lower case (what
     ``segmentation.normalize`` leaves), so that both engines read it as one word."""
     return bool(word) and word.isalnum() and word == word.lower()
-
-
-def stored(word, using=DEFAULT_DB_ALIAS):
-    if not is_stored_word(word):
-        return None
-    return SearchWord.objects.using(using).filter(word=word).first()
 
 
 def _postgresql(using):
     return connections[using].vendor == "postgresql"
 
 
+@dataclass
+class Stored:
+    """A word's row as a search reads it: ``documents`` and ``ids``, the first ``len(ids)`` in order."""
+
+    documents: int
+    ids: list
+
+
+def stored(word, using=DEFAULT_DB_ALIAS):
+    if not is_stored_word(word):
+        return None
+    rows = SearchWord.objects.using(using).filter(word=word)
+    if _postgresql(using):
+        row = rows.values_list("documents", "leading").first()
+        return None if row is None else Stored(row[0], [pk for _, pk in row[1]])
+    # The index's average length, read in the same query (FTS5 keeps it in its averages record).
+    row = rows.annotate(averages=RawSQL("SELECT block FROM policies_searchindexentry_data WHERE id = 1", [])).values_list(
+        "documents", "leading", "averages"
+    ).first()
+    return None if row is None else Stored(row[0], [entry[-1] for entry in _ordered(row[1], _average(row[2]))])
+
+
+def _varints(data):
+    """SQLite's variable-length integers (big-endian, 7 bits a byte, all 8 bits of a ninth byte)."""
+    values, i = [], 0
+    while i < len(data):
+        value = 0
+        for n in range(9):
+            byte = data[i]
+            i += 1
+            if n == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values
+
+
+def _average(averages):
+    """Tokens per document over both columns, as bm25() reads it: FTS5's averages record is the number of
+    rows, then each column's total of tokens."""
+    if not averages:
+        return 1.0
+    rows, *tokens = _varints(bytes(averages))
+    return sum(tokens) / rows if rows else 1.0
+
+
+def _score(entry, average):
+    """Higher is better. PostgreSQL: [ts_rank, id]. SQLite: [weighted count, length, id], scored as bm25()
+    does without its factor for the word's rarity, the same for every document of one word."""
+    if len(entry) == 2:
+        return entry[0]
+    weighted, length, _ = entry
+    return (weighted * (K1 + 1.0)) / (weighted + K1 * (1 - B + B * length / average))
+
+
+def _ordered(entries, average):
+    return sorted(entries, key=lambda entry: (-_score(entry, average), entry[-1]))
+
+
+def _current_average(using):
+    if _postgresql(using):
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT block FROM policies_searchindexentry_data WHERE id = 1")
+        row = cursor.fetchone()
+    return _average(row[0] if row else None)
+
+
 def _matching(word, using):
     """The index's rows of the documents containing ``word``: countable, not ranked."""
-    from .querying import _fts_match, _ts_query, _DocumentVector
+    from .querying import _DocumentVector, _fts_match, _ts_query
 
     if _postgresql(using):
         documents = SearchDocument.objects.using(using).alias(vector=_DocumentVector("summary"))
@@ -65,23 +131,23 @@ def _matching(word, using):
     return models.QuerySet(SearchIndexEntry, using=using).filter(match=_fts_match([word]))
 
 
-def _ranked(word, using):
-    """(commitment id, score) of every document containing ``word``, best first, as the search ranks them."""
+def _leading(word, using):
+    """The first ``LEADING`` entries of ``word``, ranked now by the index, best first."""
     if _postgresql(using):
         from django.contrib.postgres.search import SearchRank
 
-        from .querying import _ts_query, _DocumentVector
+        from .querying import _DocumentVector, _ts_query
 
         ranked = _matching(word, using).annotate(score=SearchRank(_DocumentVector("summary"), _ts_query([word])))
-        return ranked.order_by("-score", "pk").values_list("pk", "score")
-    entries = _matching(word, using)
-    # FTS5's rank is BM25 negated, lower is better: the score is its negation, as search_rank's.
-    return entries.order_by("rank", "commitment_id").annotate(score=-models.F("rank")).values_list("commitment_id", "score")
+        return [[score, pk] for pk, score in ranked.order_by("-score", "pk").values_list("pk", "score")[:LEADING]]
+    ids = list(_matching(word, using).order_by("rank", "commitment_id").values_list("commitment_id", flat=True)[:LEADING])
+    entries = _sqlite_entries(ids, using)
+    return [entries[pk][word] for pk in ids if word in entries.get(pk, {})]
 
 
 def from_scratch(word, using=DEFAULT_DB_ALIAS):
-    """(documents, leading) of ``word`` ranked now from the index."""
-    return _matching(word, using).count(), [[score, pk] for pk, score in _ranked(word, using)[:LEADING]]
+    """(documents, ids of the first ``LEADING``) of ``word``, ranked now by the index."""
+    return _matching(word, using).count(), [entry[-1] for entry in _leading(word, using)]
 
 
 def _vocabulary(using):
@@ -101,123 +167,105 @@ def _vocabulary(using):
 def store_all(using=DEFAULT_DB_ALIAS):
     """Every word's row from scratch."""
     SearchWord.objects.using(using).all().delete()
-    rows = []
-    for word, documents in sorted(_vocabulary(using).items()):
-        leading = [[score, pk] for pk, score in _ranked(word, using)[:LEADING]]
-        rows.append(SearchWord(word=word, documents=documents, leading=leading))
+    rows = (
+        SearchWord(word=word, documents=documents, leading=_leading(word, using))
+        for word, documents in sorted(_vocabulary(using).items())
+    )
     SearchWord.objects.using(using).bulk_create(rows, batch_size=BATCH)
 
 
-@dataclass
-class Snapshot:
-    """The words of some documents as the index held them: {commitment id: {word, ...}}; and whether any
-    of the commitments is gone, its document deleted with it before anyone could read its words."""
-
-    words: dict = field(default_factory=dict)
-    missing: bool = False
-
-
-def _documents(ids, using):
-    return SearchDocument.objects.using(using).filter(pk__in=ids)
-
-
-def _scores(ids, using):
-    """{commitment id: {word: score}} of these documents as the index holds them now."""
+def _sqlite_entries(ids, using):
+    """{commitment id: {word: [weighted count, length, id]}} from the documents' text: the index's tokens are
+    the text's space-separated words (letters and digits only), so these are the numbers bm25() reads."""
     found = {}
-    if _postgresql(using):
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT d.commitment_id, t.lexeme, ts_rank(d.vector, plainto_tsquery('simple', t.lexeme)) "
-                "FROM policies_searchdocument d CROSS JOIN LATERAL unnest(d.vector) t WHERE d.commitment_id = ANY(%s)",
-                [list(ids)],
-            )
-            for pk, word, score in cursor.fetchall():
-                if is_stored_word(word):
-                    found.setdefault(pk, {})[word] = score
-        return found
-    # FTS5 cannot list one document's terms: ask it for each of the document's own words, one row at a time.
-    from .querying import _fts_match
+    for pk, summary, body in SearchDocument.objects.using(using).filter(pk__in=ids).values_list("pk", "summary", "body"):
+        summary, body = summary.split(), body.split()
+        length = len(summary) + len(body)
+        weighted = {}
+        for word in summary:
+            weighted[word] = weighted.get(word, 0) + SUMMARY_WEIGHT
+        for word in body:
+            weighted[word] = weighted.get(word, 0) + BODY_WEIGHT
+        found[pk] = {word: [n, length, pk] for word, n in weighted.items() if is_stored_word(word)}
+    return found
 
-    entries = models.QuerySet(SearchIndexEntry, using=using)
-    for pk, summary, body in _documents(ids, using).values_list("pk", "summary", "body"):
-        found[pk] = {}
-        for word in {w for w in f"{summary} {body}".split() if is_stored_word(w)}:
-            rank = entries.filter(match=_fts_match([word]), commitment_id=pk).values_list("rank", flat=True).first()
-            if rank is not None:
-                found[pk][word] = -rank
+
+def _entries(ids, using):
+    """{commitment id: {word: entry}} of these documents as the index holds them now."""
+    if not _postgresql(using):
+        return _sqlite_entries(ids, using)
+    found = {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT d.commitment_id, t.lexeme, ts_rank(d.vector, plainto_tsquery('simple', t.lexeme)) "
+            "FROM policies_searchdocument d CROSS JOIN LATERAL unnest(d.vector) t WHERE d.commitment_id = ANY(%s)",
+            [list(ids)],
+        )
+        for pk, word, score in cursor.fetchall():
+            if is_stored_word(word):
+                found.setdefault(pk, {})[word] = [score, pk]
     return found
 
 
 def before(ids, using=DEFAULT_DB_ALIAS):
-    """Read before the documents of ``ids`` are rewritten (in the same transaction)."""
+    """{commitment id: {word, ...}}: what the documents of ``ids`` hold, read before they are rewritten (in
+    the same transaction); None when a commitment is gone, its document deleted with it unread."""
     ids = list(ids)
-    if _postgresql(using):
-        words = {pk: set(scores) for pk, scores in _scores(ids, using).items()}
-    else:
-        # A superset is enough here: SQLite's counts are read again from the index (cheap: FTS5 counts a
-        # word's documents from its list alone), PostgreSQL's move by exact membership.
-        rows = _documents(ids, using).values_list("pk", "summary", "body")
-        words = {pk: {w for w in f"{s} {b}".split() if is_stored_word(w)} for pk, s, b in rows}
+    held = {pk: set(words) for pk, words in _entries(ids, using).items()}
     existing = set(Commitment.objects.using(using).filter(pk__in=ids).values_list("pk", flat=True))
-    return Snapshot(words=words, missing=bool(set(ids) - existing - set(words)))
+    return None if set(ids) - existing - set(held) else held
 
 
-def after(ids, snapshot, using=DEFAULT_DB_ALIAS):
+def after(ids, held, using=DEFAULT_DB_ALIAS):
     """Bring every stored word the documents of ``ids`` held or hold in step with them."""
     ids = set(ids)
-    scores = _scores(ids, using)
-    if snapshot.missing:
-        # A deleted commitment's words are unknown: count every word again, and rank again the words
-        # whose leading list it was in.
-        _recount(ids, scores, using)
+    gained = {}
+    for pk, words in _entries(ids, using).items():
+        for word, entry in words.items():
+            gained.setdefault(word, {})[pk] = entry
+    if held is None:
+        _recount(ids, gained, using)
         return
-    gained, lost = {}, {}
-    for pk in ids:
-        for word, score in scores.get(pk, {}).items():
-            gained.setdefault(word, {})[pk] = score
-        for word in snapshot.words.get(pk, ()):
-            lost.setdefault(word, set()).add(pk)
-    words = set(gained) | set(lost)
-    rows = _rows(words, using)
+    lost = {}
+    for pk, words in held.items():
+        for word in words:
+            lost[word] = lost.get(word, 0) + 1
+    rows = _rows(set(gained) | set(lost), using)
+    average = _current_average(using)
     changed, emptied, created = [], [], []
-    for word in sorted(words):
+    for word in sorted(set(gained) | set(lost)):
         row, new = rows.get(word), gained.get(word, {})
         if row is None:
-            documents, leading = from_scratch(word, using)
-            if documents:
-                created.append(SearchWord(word=word, documents=documents, leading=leading))
-            continue
-        if _postgresql(using):
-            documents = row.documents - len(lost.get(word, ())) + len(new)
-        else:
             documents = _matching(word, using).count()
+            if documents:
+                created.append(SearchWord(word=word, documents=documents, leading=_leading(word, using)))
+            continue
+        documents = row.documents - lost.get(word, 0) + len(new)
         if documents <= 0:
             emptied.append(row)
             continue
-        row.leading = _merged(row, ids, new, word, using)
+        row.leading = _merged(row, ids, new, word, average, using)
         row.documents = documents
         changed.append(row)
     _save(changed, emptied, created, using)
 
 
-def _merged(row, ids, new, word, using):
-    """The row's leading list with the rewritten documents' old entries out and their new ones in; ranked
-    from the index when what is left cannot be shown to be the first ``LEADING``."""
-    kept = [entry for entry in row.leading if entry[1] not in ids]
-    merged = sorted(kept + [[score, pk] for pk, score in new.items()], key=_key)
+def _merged(row, ids, new, word, average, using):
+    """The row's list with the rewritten documents' old entries out and their new ones in; ranked from the
+    index again when what is left cannot be shown to be the first ``LEADING``."""
+    kept = [entry for entry in row.leading if entry[-1] not in ids]
+    merged = _ordered(kept + list(new.values()), average)
     if row.documents <= len(row.leading):
-        return merged[:LEADING]  # it listed every document: nothing unlisted to rank
-    # Every unlisted document ranks after the list's last entry; entries up to it are the first ones.
-    boundary = _key(row.leading[-1])
-    head = [entry for entry in merged if _key(entry) <= boundary]
-    if len(head) >= LEADING:
-        return head[:LEADING]
-    return from_scratch(word, using)[1]
+        return merged[:LEADING]  # it listed every document: no unlisted one to rank
+    # Every unlisted document ranks after the list's last entry: what ranks before it is first.
+    last = _ordered(row.leading, average)[-1]
+    boundary = (-_score(last, average), last[-1])
+    head = [entry for entry in merged if (-_score(entry, average), entry[-1]) <= boundary]
+    return head[:LEADING] if len(head) >= LEADING else _leading(word, using)
 
 
 def _rows(words, using):
-    found = {}
-    words = sorted(words)
+    found, words = {}, sorted(words)
     for start in range(0, len(words), BATCH):
         for row in SearchWord.objects.using(using).filter(word__in=words[start : start + BATCH]):
             found[row.word] = row
@@ -230,25 +278,34 @@ def _save(changed, emptied, created, using):
     SearchWord.objects.using(using).bulk_create(created, batch_size=BATCH)
 
 
-def _recount(ids, scores, using):
+def _recount(ids, gained, using):
+    """After a commitment was deleted, whose words nobody read: every word counted again from the index's
+    statistics, and the lists it was in (or that gained a rewritten document) brought in step."""
     counts = _vocabulary(using)
-    rows = SearchWord.objects.using(using).all()
-    existing = {row.word: row for row in rows}
-    gained = {}
-    for pk, words in scores.items():
-        for word, score in words.items():
-            gained.setdefault(word, {})[pk] = score
+    average = _current_average(using)
+    existing = {row.word: row for row in SearchWord.objects.using(using).all()}
     changed, emptied, created = [], [], []
     for word, row in existing.items():
         if word not in counts:
             emptied.append(row)
             continue
         new = gained.get(word, {})
-        if new or counts[word] != row.documents or any(pk in ids for _, pk in row.leading):
-            row.leading = _merged(row, ids, new, word, using)
+        if new or counts[word] != row.documents or any(entry[-1] in ids for entry in row.leading):
+            row.leading = _merged(row, ids, new, word, average, using)
             row.documents = counts[word]
             changed.append(row)
     for word in sorted(set(counts) - set(existing)):
-        documents, leading = from_scratch(word, using)
-        created.append(SearchWord(word=word, documents=documents, leading=leading))
+        created.append(SearchWord(word=word, documents=counts[word], leading=_leading(word, using)))
     _save(changed, emptied, created, using)
+
+
+def stored_words(using=DEFAULT_DB_ALIAS):
+    """{word: (documents, ids of the first ones)} as searches read them now."""
+    average = _current_average(using)
+    rows = SearchWord.objects.using(using).values_list("word", "documents", "leading")
+    return {word: (documents, [entry[-1] for entry in _ordered(leading, average)]) for word, documents, leading in rows}
+
+
+def words_from_scratch(using=DEFAULT_DB_ALIAS):
+    """What ``stored_words`` should be: every word of the index ranked now."""
+    return {word: from_scratch(word, using) for word in _vocabulary(using)}
