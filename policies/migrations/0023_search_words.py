@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0021_fill_suggestion_counts'),
+        ('policies', '0022_approved_updates_index'),
     ]
 
     operations = [
