@@ -227,7 +227,7 @@ def after(ids, held, using=DEFAULT_DB_ALIAS):
         _recount(ids, gained, using)
         return
     lost = {}
-    for pk, words in held.items():
+    for words in held.values():
         for word in words:
             lost[word] = lost.get(word, 0) + 1
     rows = _rows(set(gained) | set(lost), using)
