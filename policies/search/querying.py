@@ -1,8 +1,9 @@
 """Querying the full-text index on the database's own engine.
 
 ``search_commitments(queryset, query)`` filters to commitments containing every word of the query,
-annotates ``search_rank`` (higher is better) and orders by it; ``ranked_matches(query)`` is the same
-search over every commitment read from the index alone, as ids; ``admin_search`` adapts it to
+annotates ``search_rank`` (higher is better) and orders by it; ``ranked_ids(terms)`` is the same
+search over every commitment read from the index alone, as ids (``word_matches.ranked_matches`` reads a
+single word's from its stored row); ``admin_search`` adapts it to
 ``ModelAdmin.get_search_results``; ``query_terms(query)`` are the words a page should highlight.
 
 On SQLite an FTS5 table over ``SearchDocument``, kept in step by triggers, ranks with BM25 (summary
@@ -13,7 +14,6 @@ created by migration 0003_search_index, the PostgreSQL column by 0015_search_vec
 
 from django.db import connection, models
 from django.db.models import F, Value
-from django.utils.functional import cached_property
 
 from . import segmentation
 
@@ -40,68 +40,29 @@ def search_commitments(queryset, query):
     return _search_sqlite(queryset, terms)
 
 
-def ranked_matches(query):
-    """The ids of every commitment containing every word of ``query``, best first (as ``search_commitments``
-    orders them, ties by id): countable and sliceable, read from the full-text index alone.
+def ranked_ids(terms):
+    """The ids of every commitment containing every one of ``terms``, best first (as ``search_commitments``
+    orders them, ties by id), ranked by the full-text index alone, without the commitments.
 
-    For a search with no other filter. Joined to the commitments, every match cost a lookup of its row
-    before it was counted or ranked: for 就业 at 100,000 (17,756 matches) the count took 16 ms and the
-    first page 42 ms on SQLite, 44 and 62 ms on PostgreSQL; from the index alone 1 and 16 ms, 18 and 43 ms.
-    Every document is a commitment's (they are deleted with it), so the ids are the same. A search for one
-    word reads its count and first pages from the word's stored row (``word_matches``): one row, however
-    common the word.
+    Joined to the commitments, every match cost a lookup of its row before it was counted or ranked: for
+    就业 at 100,000 (17,756 matches) the count took 16 ms and the first page 42 ms on SQLite, 44 and 62 ms
+    on PostgreSQL; from the index alone 1 and 16 ms, 18 and 43 ms. Every document is a commitment's (they
+    are deleted with it), so the ids are the same. ``ranked_matches`` reads a single word's from its row.
     """
-    return RankedMatches(query_terms(query))
+    from ..models import SearchDocument, SearchIndexEntry
 
+    if not terms:
+        return SearchDocument.objects.none().values_list("pk", flat=True)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
 
-class RankedMatches:
-    """``ranked_matches``' answer: ``count()``, ``[start:stop]`` and iteration. A word's stored row is read
-    once, and answers the count and the pages it lists; later pages are ranked by the index, without the
-    listed ids, so that no page repeats or skips one."""
-
-    def __init__(self, terms):
-        self.terms = terms
-
-    @cached_property
-    def _stored(self):
-        from . import word_matches
-
-        return word_matches.stored(self.terms[0]) if len(self.terms) == 1 else None
-
-    def count(self):
-        return self._stored.documents if self._stored is not None else self._ranked().count()
-
-    def __getitem__(self, key):
-        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
-            raise TypeError("ranked_matches take a slice of non-negative bounds")
-        start, stop = key.start or 0, key.stop
-        if self._stored is None:
-            return self._ranked()[start:stop]
-        listed = self._stored.ids
-        if len(listed) >= self._stored.documents or (stop is not None and stop <= len(listed)):
-            return listed[start:stop]
-        rest = self._ranked().exclude(pk__in=listed)
-        rest = rest[max(start - len(listed), 0) : None if stop is None else stop - len(listed)]
-        return listed[start:stop] + list(rest)
-
-    def __iter__(self):
-        return iter(self[0:])
-
-    def _ranked(self):
-        from ..models import SearchDocument, SearchIndexEntry
-
-        if not self.terms:
-            return SearchDocument.objects.none().values_list("pk", flat=True)
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchRank
-
-            ts_query = _ts_query(self.terms)
-            documents = SearchDocument.objects.alias(search_vector=_DocumentVector("summary")).filter(search_vector=ts_query)
-            ranked = documents.annotate(search_rank=SearchRank(_DocumentVector("summary"), ts_query))
-            return ranked.order_by("-search_rank", "pk").values_list("pk", flat=True)
-        # The FTS5 table's own rows (its manager lists none): its rank is BM25, lower is better.
-        entries = models.QuerySet(SearchIndexEntry).filter(match=_fts_match(self.terms))
-        return entries.order_by("rank", "commitment_id").values_list("commitment_id", flat=True)
+        ts_query = _ts_query(terms)
+        documents = SearchDocument.objects.alias(search_vector=_DocumentVector("summary")).filter(search_vector=ts_query)
+        ranked = documents.annotate(search_rank=SearchRank(_DocumentVector("summary"), ts_query))
+        return ranked.order_by("-search_rank", "pk").values_list("pk", flat=True)
+    # The FTS5 table's own rows (its manager lists none): its rank is BM25, lower is better.
+    entries = models.QuerySet(SearchIndexEntry).filter(match=_fts_match(terms))
+    return entries.order_by("rank", "commitment_id").values_list("commitment_id", flat=True)
 
 
 def admin_search(queryset, term):

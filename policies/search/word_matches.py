@@ -1,6 +1,7 @@
 """A search for one word, stored: how many documents contain each word of the index, and the first
 ``LEADING`` of them in the search's order (``SearchWord``).
 
+    ranked_matches(query) -> RankedMatches         every match's id, best first: countable, sliceable
     stored(word) -> Stored or None                 what a search for ``word`` alone reads: one query
     before(ids, using=...) -> dict                 what the documents of ``ids`` hold, read before they are rewritten
     after(ids, held, using=...)                    bring the stored words in step with the rewritten documents
@@ -29,8 +30,10 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
 from ..models import Commitment, SearchDocument, SearchIndexEntry, SearchWord
+from .querying import _DocumentVector, _fts_match, _ts_query, query_terms, ranked_ids
 
 # Five pages of twenty: later pages rank every match, as before.
 LEADING = 100
@@ -70,6 +73,47 @@ def stored(word, using=DEFAULT_DB_ALIAS):
         "documents", "leading", "averages"
     ).first()
     return None if row is None else Stored(row[0], [entry[-1] for entry in _ordered(row[1], _average(row[2]))])
+
+
+def ranked_matches(query):
+    """The ids of every commitment containing every word of ``query``, best first (as ``search_commitments``
+    orders them, ties by id): countable and sliceable, read from the full-text index alone (``ranked_ids``),
+    or for one word from its stored row: one row however common the word.
+
+    For a search with no other filter."""
+    return RankedMatches(query_terms(query))
+
+
+class RankedMatches:
+    """``ranked_matches``' answer: ``count()``, ``[start:stop]`` and iteration. A word's stored row is read
+    once, and answers the count and the pages it lists; later pages are ranked by the index, without the
+    listed ids, so that no page repeats or skips one."""
+
+    def __init__(self, terms):
+        self.terms = terms
+
+    @cached_property
+    def _stored(self):
+        return stored(self.terms[0]) if len(self.terms) == 1 else None
+
+    def count(self):
+        return self._stored.documents if self._stored is not None else ranked_ids(self.terms).count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise TypeError("ranked_matches take a slice of non-negative bounds")
+        start, stop = key.start or 0, key.stop
+        if self._stored is None:
+            return ranked_ids(self.terms)[start:stop]
+        listed = self._stored.ids
+        if len(listed) >= self._stored.documents or (stop is not None and stop <= len(listed)):
+            return listed[start:stop]
+        rest = ranked_ids(self.terms).exclude(pk__in=listed)
+        rest = rest[max(start - len(listed), 0) : None if stop is None else stop - len(listed)]
+        return listed[start:stop] + list(rest)
+
+    def __iter__(self):
+        return iter(self[0:])
 
 
 def _varints(data):
@@ -123,8 +167,6 @@ def _current_average(using):
 
 def _matching(word, using):
     """The index's rows of the documents containing ``word``: countable, not ranked."""
-    from .querying import _DocumentVector, _fts_match, _ts_query
-
     if _postgresql(using):
         documents = SearchDocument.objects.using(using).alias(vector=_DocumentVector("summary"))
         return documents.filter(vector=_ts_query([word]))
@@ -135,8 +177,6 @@ def _leading(word, using):
     """The first ``LEADING`` entries of ``word``, ranked now by the index, best first."""
     if _postgresql(using):
         from django.contrib.postgres.search import SearchRank
-
-        from .querying import _DocumentVector, _ts_query
 
         ranked = _matching(word, using).annotate(score=SearchRank(_DocumentVector("summary"), _ts_query([word])))
         return [[score, pk] for pk, score in ranked.order_by("-score", "pk").values_list("pk", "score")[:LEADING]]
