@@ -5,14 +5,14 @@ commitment's text or the names it carries calls ``index_commitments`` after its 
 (see ``policies.invalidation``); ``rebuild_index`` re-derives all of it (``load_conference``,
 ``manage.py rebuild_search_index``). Either also brings the suggestions' and the keywords' word counts in
 step (``word_counts``), which weighs again the keywords of the owners whose counts moved (every owner's,
-for ``rebuild_index``).
+for ``rebuild_index``), and the stored searches of one word (``word_matches``).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from ..models import Commitment, SearchDocument
-from . import segmentation
-from .word_counts import count_commitments, count_links, recount
+from . import segmentation, word_matches
+from .word_counts import count_commitments, count_links, hold, recount
 
 INDEX_BATCH = 500
 
@@ -39,13 +39,16 @@ def index_commitments(commitment_ids, using=DEFAULT_DB_ALIAS):
     ids = list(commitment_ids)
     documents = SearchDocument.objects.using(using)
     with transaction.atomic(using=using):
+        hold(using)  # before reading what the documents held: see word_counts.hold
         for start in range(0, len(ids), INDEX_BATCH):
             batch = ids[start : start + INDEX_BATCH]
+            held = word_matches.before(batch, using)
             documents.filter(commitment_id__in=batch).delete()
             documents.bulk_create(
                 SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official))
                 for pk, summary, quote, org, official in _rows(batch, using)
             )
+            word_matches.after(batch, held, using)
         count_commitments(ids, using=using)
 
 
@@ -72,6 +75,7 @@ def _rebuild_index(using):
         # Re-derive the FTS5 index from the documents in case anything wrote around the triggers.
         with connections[using].cursor() as cursor:
             cursor.execute("INSERT INTO policies_searchindexentry(policies_searchindexentry) VALUES('rebuild')")
+    word_matches.store_all(using)
     recount(using=using)
     return count
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0022_approved_updates_index'),
+        ('policies', '0023_search_words'),
     ]
 
     operations = [
