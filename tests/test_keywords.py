@@ -151,14 +151,14 @@ class KeywordQueryCountTests(TestCase):
     def test_a_save_costs_as_many_queries_with_more_organizations_and_commitments(self):
         ContentType.objects.get_for_model(Commitment)  # the admin log's, cached for the process
         # Counted, not designed. Before the commit: the session and user, the commitment and its form's rows,
-        # its row, history, links and admin log (14). After it: its search document (3); its counts, the
-        # suggestions' and the keywords' (17); the keywords of the owners it moved (10: who lists a word whose
-        # IDF it moved, where a word it took out could now rank, then those owners' counts, their words'
-        # document counts and their stored keywords, rewritten); the lights (4); the links counted again,
-        # nothing moved (8); savepoints.
+        # its row, history, links and admin log (14). After it: its search document and the stored searches
+        # of its words (10); its counts, the suggestions' and the keywords' (17); the keywords of the owners
+        # it moved (10: who lists a word whose IDF it moved, where a word it took out could now rank, then
+        # those owners' counts, their words' document counts and their stored keywords, rewritten); the
+        # lights (4); the links counted again, nothing moved (8); savepoints.
         for _ in range(2):
-            self.save("建设冷藏设施，发展物流", 68)
-            self.save("建设仓储设施，发展物流", 68)
+            self.save("建设冷藏设施，发展物流", 75)
+            self.save("建设仓储设施，发展物流", 75)
             for n in range(12):
                 make_commitment(tasks=[self.task] if n % 2 else [], summary=f"建设冷藏设施，扩建{n}号仓储设施")
         self.assertEqual(search.stored_keywords(), search.keywords_from_scratch())
