@@ -4,6 +4,7 @@ however much else there is.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import TestCase
 
 from policies import invalidation, search
@@ -156,9 +157,11 @@ class KeywordQueryCountTests(TestCase):
         # it moved (10: who lists a word whose IDF it moved, where a word it took out could now rank, then
         # those owners' counts, their words' document counts and their stored keywords, rewritten); the
         # lights (4); the links counted again, nothing moved (8); savepoints.
+        # The stored searches of one word (word_matches) take one query fewer on PostgreSQL.
+        queries = 75 if connection.vendor == "sqlite" else 74
         for _ in range(2):
-            self.save("建设冷藏设施，发展物流", 75)
-            self.save("建设仓储设施，发展物流", 75)
+            self.save("建设冷藏设施，发展物流", queries)
+            self.save("建设仓储设施，发展物流", queries)
             for n in range(12):
                 make_commitment(tasks=[self.task] if n % 2 else [], summary=f"建设冷藏设施，扩建{n}号仓储设施")
         self.assertEqual(search.stored_keywords(), search.keywords_from_scratch())
