@@ -165,7 +165,10 @@ class CommitmentListView(FilterView):
         return kwargs
 
     def get_queryset(self):
-        return Commitment.objects.for_listing().with_light().order_by(*SOURCE_ORDER)
+        # What the FilterSet narrows, counts and sorts, of which only a page's ids are read: the rows'
+        # joins and lights come with the page (``paginate_queryset``). Building the light's annotation
+        # cost 0.9 ms, and compiling it in each query more, for no row of the answer.
+        return Commitment.objects.order_by(*SOURCE_ORDER)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,7 +198,7 @@ class CommitmentListView(FilterView):
         # and joins before sorting: 70 ms for a sort by progress at 100,000, 8 ms in two.
         elsewhere = self._ids_elsewhere(page, counted)
         ids = list(page.object_list.values_list("pk", flat=True) if elsewhere is None else elsewhere)
-        rows = self.get_queryset().order_by().in_bulk(ids)
+        rows = Commitment.objects.for_listing().with_light().order_by().in_bulk(ids)
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -347,7 +350,7 @@ def task_detail(request, conference_slug, code):
         Commitment.objects.under_task(task, scan=many).order_by(*SOURCE_ORDER)
         .values_list("pk", flat=True)[:TASK_PAGE_ROWS]
     )
-    rows = Commitment.objects.for_listing().with_light().in_bulk(ids)
+    rows = Commitment.objects.for_listing().with_light().order_by().in_bulk(ids)
     commitments = [rows[pk] for pk in ids if pk in rows]
     return render(
         request,
