@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from .choices import CLOSED_STATUSES, LIGHT_ORDER, OPEN_STATUSES, STATUS_ORDER, Light, ReviewState, Status
+from .choices import CLOSED_STATUSES, LIGHT_ORDER, STATUS_ORDER, Light, ReviewState, Status
 from .ids import parse_id
 
 
@@ -97,45 +97,9 @@ class CommitmentQuerySet(models.QuerySet):
         """What a list row shows (organization, official); not the statement's or the source's long text."""
         return self.select_related("organization", "statement__official").defer("statement__text")
 
-    def in_conference(self, conference, *, scan=False):
-        """Commitments quoted in a source of ``conference``. By default through a join, right for counting
-        them all; ``scan=True`` tests each row as it comes (EXISTS), right for the first rows in the order of
-        another index (``first_red``), where the join made the database read the whole conference first."""
-        if scan:
-            Statement = _related(self.model, "statement")
-            mine = Statement.objects.filter(pk=OuterRef("statement_id"), source__conference=conference)
-            return self.filter(models.Exists(mine))
+    def in_conference(self, conference):
+        """Commitments quoted in a source of ``conference``."""
         return self.filter(statement__source__conference=conference)
-
-    def first_red(self, n, today=None):
-        """The first ``n`` red-light commitments in (due date, percent, id) order, as list rows (``light`` set).
-
-        Found without computing any light (``with_light``'s CASE and milestone lookups cost more to build and
-        run than the rest of the dashboard's queries). An open commitment is red when the next milestone it has
-        not reached is past due, or, with none left to reach, its due date is. Since a milestone is due by the
-        due date, every open commitment past its due date is red: those come first, one open status at a time
-        down the (status, due date) index, each scan stopping at ``n``; then those not yet due with a missed
-        milestone; then the rows. Five queries of 1–5 ms at 100,000 commitments, where sorting every light
-        cost 50 ms. Best with ``in_conference(…, scan=True)``.
-        """
-        today = today or timezone.localdate()
-        ordering = ("due_date", "percent", "pk")
-        Milestone = _related(self.model, "milestones")
-        unreached = Milestone.objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
-        missed = models.Exists(unreached.filter(due_on__lt=today))
-        # A milestone due after the due date is refused by its form; were one there, it would be the next due.
-        past_due = missed | ~models.Exists(unreached)
-        found = []
-        for status in OPEN_STATUSES:
-            rows = self.filter(past_due, status=status, due_date__lt=today)
-            found += rows.order_by(*ordering).values_list(*ordering)[:n]
-        rows = self.filter(missed, status__in=OPEN_STATUSES, due_date__gte=today)
-        found += rows.order_by(*ordering).values_list(*ordering)[:n]
-        ids = [pk for *_, pk in sorted(found)[:n]]
-        rows = list(self.for_listing().filter(pk__in=ids).order_by(*ordering))
-        for row in rows:
-            row.light = Light.RED
-        return rows
 
     def stat_groups(self, *by, today=None):
         """Rows of (fields ``by``…, status, light, n, percent_total): these commitments counted in one GROUP BY.

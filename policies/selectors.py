@@ -5,11 +5,16 @@ They may use several models at once, which is why they are here and not in ``que
 
 import datetime
 
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .choices import LIGHT_ORDER, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
-from .models import Commitment, Conference, KeyTask, Organization, OrganizationRollup, ProgressUpdate
+from .choices import LIGHT_ORDER, OPEN_STATUSES, ORGANIZATION_GROUPS, STATUS_ORDER, Light, Status
+from .models import (
+    Commitment, Conference, KeyTask, Milestone, Organization, OrganizationRollup, ProgressUpdate, Source, Statement,
+)
 from .querysets import rollups_by, summed_stats
 
 # The most rows of one conference an organization's or official's page shows before linking to the list.
@@ -64,7 +69,7 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
 
     1 the organizations' rows by status and light (the totals and the organizations' roll-ups): their
     summary rows when they are of today, else (2) the commitments grouped the same way; 3 key tasks,
-    4 their roll-ups, 5 their sub-items, 6 the organizations, 7 latest approved updates, 8–12 the first
+    4 their roll-ups, 5 their sub-items, 6 the organizations, 7 latest approved updates, 8 the first
     red-light commitments (``first_red``).
     """
     commitments = Commitment.objects.in_conference(conference)
@@ -81,7 +86,7 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
     )
     groups = _organization_groups(rows, shown=ORGANIZATIONS_SHOWN)
     updates = _latest_updates(commitments, latest, any_approved=totals["reported"] > 0)
-    red_rows = Commitment.objects.in_conference(conference, scan=True).first_red(red, today)
+    red_rows = first_red(conference, red, today)
     return {
         "conference": conference,
         "totals": totals,
@@ -92,6 +97,49 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         "latest_updates": updates,
         "red_commitments": red_rows,
     }
+
+
+def first_red(conference, n, today=None):
+    """The first ``n`` red-light commitments of ``conference`` in (due date, percent, id) order, as list rows
+    (``light`` set), in one query, without computing any light.
+
+    An open commitment is red when the next milestone it has not reached is past due, or, with none left to
+    reach, its due date is. Since a milestone is due by the due date, every open commitment past its due
+    date is red but one with a milestone still to come (refused by its form, possible in the data): those
+    come first, one scan per open status down the (status, due date, percent, id) index, each stopping at
+    ``n``; then the not yet due with a milestone missed. Sorting every light cost 50 ms at 100,000.
+
+    Written in SQL, because the ORM took ten times the database's time to build these four scans (5 ms on
+    either database, against 0.5 ms to run them); the rows are then read by the ORM as a list reads them.
+    """
+    today = today or timezone.localdate()
+    connection = connections[Commitment.objects.db]
+    quote = connection.ops.quote_name
+    commitment, statement, source, milestone = (
+        quote(model._meta.db_table) for model in (Commitment, Statement, Source, Milestone)
+    )
+    day = connection.ops.adapt_datefield_value(today)
+    columns = f"c.due_date, c.{quote('percent')}, c.id"
+    mine = (
+        f"EXISTS (SELECT 1 FROM {statement} s JOIN {source} so ON so.id = s.source_id "
+        f"WHERE s.id = c.statement_id AND so.conference_id = %s)"
+    )
+    unreached = f"SELECT 1 FROM {milestone} m WHERE m.commitment_id = c.id AND m.target_percent > c.{quote('percent')}"
+    missed = f"EXISTS ({unreached} AND m.due_on < %s)"
+    scan = f"SELECT * FROM (SELECT {columns} FROM {commitment} c WHERE {{}} ORDER BY {columns} LIMIT %s) AS scan{{}}"
+    scans, params = [], []
+    for i, status in enumerate(OPEN_STATUSES):
+        scans.append(scan.format(f"c.status = %s AND c.due_date < %s AND {mine} AND ({missed} OR NOT EXISTS ({unreached}))", i))
+        params += [status, day, conference.pk, day, n]
+    marks = ", ".join(["%s"] * len(OPEN_STATUSES))
+    scans.append(scan.format(f"c.status IN ({marks}) AND c.due_date >= %s AND {mine} AND {missed}", len(OPEN_STATUSES)))
+    params += [*OPEN_STATUSES, day, conference.pk, day, n]
+    ids = RawSQL(f"SELECT id FROM ({' UNION ALL '.join(scans)}) AS red ORDER BY due_date, {quote('percent')}, id LIMIT %s",
+                 [*params, n])
+    rows = list(Commitment.objects.for_listing().filter(pk__in=ids).order_by("due_date", "percent", "pk"))
+    for row in rows:
+        row.light = Light.RED
+    return rows
 
 
 def _organization_rows(conference, today):

@@ -217,13 +217,12 @@ class DashboardQueryCountTests(TestCase):
     def test_query_count_does_not_grow_with_data(self):
         # 1 the conferences (the latest is shown, all are in the switch), 2 the organizations' summary rows
         # by status and light (the totals and the organizations' roll-ups), 3 tasks, 4 their roll-ups (their
-        # summary rows), 5 their sub-items, 6 those organizations, 7 latest approved updates, 8–10 the first
-        # past-due commitments of each open status, 11 their rows, 12 red ones not yet due (a milestone
-        # missed), 13 the tasks' monthly summary rows for the progress-over-time charts
-        with self.assertNumQueries(13):
+        # summary rows), 5 their sub-items, 6 those organizations, 7 latest approved updates, 8 the red list
+        # (selectors.first_red), 9 the tasks' monthly summary rows for the progress-over-time charts
+        with self.assertNumQueries(9):
             small = self.client.get("/")
         grow(organizations=8, per_organization=5)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(9):
             large = self.client.get("/")
         self.assertEqual(small.context["totals"]["total"] + 40, large.context["totals"]["total"])
         self.assertEqual(len(large.context["latest_updates"]), 8)
@@ -297,11 +296,11 @@ class LatestUpdatesWindowTests(TestCase):
     def test_an_older_conference_lists_its_own_updates_beyond_the_window(self):
         newest_first = sorted(self.old_updates, key=lambda u: u.reported_on, reverse=True)
         # 1 the organizations' summary rows, 2 tasks (none, so no roll-ups or sub-items), 3 organizations,
-        # 4 the updates in the window (here every approved update), 5–9 red list (first_red)
-        with self.assertNumQueries(9):
+        # 4 the updates in the window (here every approved update), 5 red list (first_red)
+        with self.assertNumQueries(5):
             self.assertEqual(self.latest(self.old), newest_first)
         with patch.object(selectors, "RECENT_UPDATES", 2):
             # the window holds only the new conference's two latest: one more query, all of the old one's
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(6):
                 self.assertEqual(self.latest(self.old), newest_first)
             self.assertEqual(self.latest(self.new), sorted(self.new_updates, key=lambda u: u.reported_on, reverse=True))

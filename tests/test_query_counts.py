@@ -29,10 +29,9 @@ EXPECTED = {
     # the conferences (the latest is shown, all are in the switch), then the dashboard (see
     # selectors.dashboard_stats): the organizations' summary rows by status and light (totals and
     # organization roll-ups), key tasks, their roll-ups (their summary rows), sub-items, the organizations,
-    # latest approved updates, the red list (first_red: three scans of past-due commitments, one of those
-    # not yet due, then the rows: none when nothing is red), then the tasks' monthly summary rows for the
-    # progress-over-time charts (history.task_charts)
-    "home": 13,
+    # latest approved updates, the red list (selectors.first_red), then the tasks' monthly summary rows for
+    # the progress-over-time charts (history.task_charts)
+    "home": 9,
     # commitment with its relations, linked tasks, approved updates, their evidence files, milestones
     "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from policies.choices import LIGHT_COLOURS, STATUS_COLOURS, STYLESHEET, Light, OrganizationKind, Status, stylesheet
 from policies.roles import ensure_roles
@@ -165,3 +165,41 @@ class OrganizationLinksTests(_Lights):
                 html = self.public_html(**{parameter: organization.pk})
                 listed = {s for s in self.summaries if f">{s}</a>" in html}
                 self.assertEqual(listed, {c.summary for c in self.by_light.values() if c.organization == organization})
+
+
+class WrittenFastTests(SimpleTestCase):
+    """The badges and bars written without templates or floatformat read exactly as before."""
+
+    def test_a_percent_reads_as_floatformat_writes_it(self):
+        import random
+
+        from django.template.defaultfilters import floatformat
+
+        from policies.templatetags.vocabulary import one_decimal
+
+        rng = random.Random(7)
+        values = [0, 1, 40, 100, 37.25, 37.95, 12.05, 99.95, 0.05, 2 / 3 * 100, 100 / 7]
+        values += [i / 1000 for i in range(0, 100001, 7)] + [rng.uniform(0, 100) for _ in range(2000)]
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                for value in values:
+                    self.assertEqual(one_decimal(value), floatformat(value, -1), value)
+        self.assertEqual(one_decimal(37.95), "38.0")
+        self.assertEqual(one_decimal(40.0), "40")
+
+    def test_badges_in_each_language(self):
+        from policies.templatetags.vocabulary import light_badge, progress_bar, status_badge
+
+        with translation.override("zh-hans"):
+            self.assertEqual(status_badge(Status.BEHIND), '<span class="badge status-behind">进展滞后</span>')
+            self.assertEqual(light_badge(Light.RED),
+                             '<span class="light light-red"><span class="dot" aria-hidden="true"></span>红灯</span>')
+        with translation.override("en"):
+            self.assertEqual(status_badge(Status.BEHIND), '<span class="badge status-behind">Behind</span>')
+            self.assertIn(">Red", light_badge(Light.RED))
+            self.assertEqual(
+                progress_bar(37.95, "<平均进度>"),
+                '<span class="bar-row"><span class="bar" aria-hidden="true"><span class="bar-fill" style="width: 38.0%">'
+                '</span></span><span class="bar-value"><span class="visually-hidden">&lt;平均进度&gt;</span>38.0%</span></span>',
+            )
+            self.assertIn('class="bar-fill full" style="width: 100.0%"', progress_bar(100))

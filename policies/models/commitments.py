@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .. import links
 from ..choices import LinkOrigin, Status
 from ..querysets import CommitmentQuerySet
 from .base import SpanMixin, _in_choices, _span_is_valid
@@ -123,7 +123,7 @@ class Commitment(SpanMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "due_date"], name="policies_commitment_org_due"),
-            # In the red list's order within a status (QuerySet.first_red): its first rows are read, not sorted
+            # In the red list's order within a status (selectors.first_red): its first rows are read, not sorted
             # out of every commitment due the same day (thousands are due on 31 December).
             models.Index(fields=["status", "due_date", "percent", "id"], name="policies_commitment_status_due"),
             models.Index(fields=["due_date"], name="policies_commitment_due"),
@@ -165,7 +165,7 @@ class Commitment(SpanMixin, models.Model):
             )})
 
     def get_absolute_url(self):
-        return reverse("policies:commitment", args=[self.pk])
+        return links.page_url("policies:commitment", self.pk)
 
 
 class TaskLinkManager(models.Manager):

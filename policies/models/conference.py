@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .. import links
 from ..choices import TaskOrigin
 from ..passages import begins_with_title
 from ..querysets import ConferenceQuerySet, KeyTaskQuerySet
@@ -71,7 +71,7 @@ class Conference(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("policies:conference", args=[self.slug])
+        return links.page_url("policies:conference", self.slug)
 
 
 class SourceManager(models.Manager):
@@ -111,7 +111,7 @@ class Source(models.Model):
         return self.text.replace("\r", "").replace("\n", "")
 
     def get_absolute_url(self):
-        return reverse("policies:source", args=[self.conference.slug, self.slug])
+        return links.page_url("policies:source", self.conference.slug, self.slug)
 
 
 class KeyTaskManager(models.Manager.from_queryset(KeyTaskQuerySet)):
@@ -169,4 +169,4 @@ class KeyTask(SpanMixin, models.Model):
                 )})
 
     def get_absolute_url(self):
-        return reverse("policies:task", args=[self.conference.slug, self.code])
+        return links.page_url("policies:task", self.conference.slug, self.code)

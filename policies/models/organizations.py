@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
+from .. import links
 from ..choices import OrganizationKind
 from ..querysets import OfficialQuerySet, OrganizationQuerySet
 from .base import _in_choices
@@ -38,7 +38,7 @@ class Organization(models.Model):
         return (self.name,)
 
     def get_absolute_url(self):
-        return reverse("policies:organization", args=[self.pk])
+        return links.page_url("policies:organization", self.pk)
 
 
 
@@ -83,7 +83,7 @@ class Official(models.Model):
     natural_key.dependencies = ["policies.organization"]
 
     def get_absolute_url(self):
-        return reverse("policies:official", args=[self.pk])
+        return links.page_url("policies:official", self.pk)
 
 
 class Reporter(models.Model):
