@@ -135,7 +135,7 @@ class Commitment(SpanMixin, models.Model):
             models.Index(fields=["-due_date", "id"], name="policies_commitment_due_desc"),
             models.Index(fields=["percent", "id"], name="policies_commitment_pct_id"),
             models.Index(fields=["-percent", "id"], name="policies_commitment_pct_desc"),
-            models.Index(fields=["last_update_on"], name="policies_commitment_last_upd"),
+            models.Index(fields=["last_update_on", "id"], name="policies_commitment_upd_id"),
         ]
 
     def __str__(self):
