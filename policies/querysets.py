@@ -177,7 +177,7 @@ class CommitmentQuerySet(models.QuerySet):
             return self.alias(walked_status=Coalesce(F("status"), Value(""))).filter(walked_status=status)
         return self.filter(status=status)
 
-    def with_light(self, today=None):
+    def with_light(self, today=None, *, per_row=False):
         """Annotate ``light``: the warning light, from due date, progress and freshness of approved updates.
 
         none: no approved report yet (whatever the date: nothing known is not a finding);
@@ -185,6 +185,10 @@ class CommitmentQuerySet(models.QuerySet):
         (or its next milestone due) within WARNING_DUE_SOON_DAYS and under WARNING_DUE_SOON_PERCENT
         (or the milestone's target), or no approved update for WARNING_STALE_DAYS since the last one;
         green otherwise.
+
+        ``per_row=True`` for a few rows known by id (a page's): each looks up its next milestone itself,
+        without first finding every commitment that has milestones (see below). The same lights; a query
+        half as long to build and compile: 1 of the 2 ms a light added to a list page's rows on SQLite.
         """
         today = today or timezone.localdate()
         soon = today + datetime.timedelta(days=settings.WARNING_DUE_SOON_DAYS)
@@ -195,21 +199,17 @@ class CommitmentQuerySet(models.QuerySet):
         # databases evaluate once), and only they look up their next milestone row by row: the lookup
         # for every row cost 0.5 s of the 0.6 s of the totals by conference at 100,000.
         Milestone = _related(self.model, "milestones")
-        planned = Q(pk__in=Milestone.objects.values("commitment"))
         upcoming = Milestone.objects.filter(commitment=OuterRef("pk"), target_percent__gt=OuterRef("percent"))
         upcoming = upcoming.order_by("due_on", "target_percent")
-        return self.annotate(
-            next_due=Case(
-                When(planned, then=Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date"))),
-                default=F("due_date"),
-            ),
-            next_target=Case(
-                When(planned, then=Coalesce(
-                    models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
-                )),
-                default=Value(settings.WARNING_DUE_SOON_PERCENT),
-            ),
-        ).annotate(
+        next_due = Coalesce(models.Subquery(upcoming.values("due_on")[:1]), F("due_date"))
+        next_target = Coalesce(
+            models.Subquery(upcoming.values("target_percent")[:1]), Value(settings.WARNING_DUE_SOON_PERCENT)
+        )
+        if not per_row:
+            planned = Q(pk__in=Milestone.objects.values("commitment"))
+            next_due = Case(When(planned, then=next_due), default=F("due_date"))
+            next_target = Case(When(planned, then=next_target), default=Value(settings.WARNING_DUE_SOON_PERCENT))
+        return self.annotate(next_due=next_due, next_target=next_target).annotate(
             light=Case(
                 When(status=Status.NOT_REPORTED, then=Value(Light.NONE)),
                 When(status__in=CLOSED_STATUSES, then=Value(Light.GREY)),

@@ -253,7 +253,7 @@ def commitments_by_conference(commitments, *, today=None, rows=ROWS_PER_CONFEREN
     stats = commitments.stats_by_conference(today)
     conferences = list(Conference.objects.filter(pk__in=stats).order_by("-held_on", "-pk"))
     first = {}
-    for commitment in commitments.first_per_conference(rows).for_listing().with_light(today):
+    for commitment in commitments.first_per_conference(rows).for_listing().with_light(today, per_row=True):
         first.setdefault(commitment.conference_pk, []).append(commitment)
     return [(conference, stats[conference.pk], first.get(conference.pk, [])) for conference in conferences]
 
