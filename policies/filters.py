@@ -144,7 +144,7 @@ class CommitmentFilter(django_filters.FilterSet):
     def named_task(self):
         """The key task the valid filter names, looked up once; None without one or when none matches."""
         value = self.form.cleaned_data.get("task")
-        return KeyTask.objects.resolve(value, conference=self.form.cleaned_data.get("conference")) if value else None
+        return KeyTask.objects.resolve_family(value, conference=self.form.cleaned_data.get("conference")) if value else None
 
     def filter_task(self, queryset, name, value):
         return queryset.under_task(self.named_task) if self.named_task else queryset.none()

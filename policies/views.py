@@ -345,6 +345,7 @@ def task_detail(request, conference_slug, code):
     # Bounded: the first rows in the order of the source; the list has them all, filterable. Their ids
     # first, as on the list: in one query every commitment under the task got its light before the sort.
     # A task with many commitments finds its first ones soonest by walking the source's order.
+    task.family = list(rollups)  # the task and its sub-items: under_task names them
     many = rollups[task.pk].n_commitments > TASK_SCAN_FROM
     ids = list(
         Commitment.objects.under_task(task, scan=many).order_by(*SOURCE_ORDER)
