@@ -14,6 +14,7 @@ a superuser "bench-admin" is created for the admin pages when missing: use a cop
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import resource
@@ -145,6 +146,11 @@ def main():
     from policies.models import Commitment
 
     values = parameters()
+    # As gunicorn's master does (bench/gunicorn.conf.py): jieba loaded, then what is loaded frozen.
+    from policies import search
+
+    search.warm_up()
+    gc.freeze()
     admin, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )

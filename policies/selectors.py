@@ -6,7 +6,7 @@ They may use several models at once, which is why they are here and not in ``que
 import datetime
 
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -68,22 +68,14 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
     """Everything a conference's dashboard shows, in a fixed number of queries whatever the data size.
 
     1 the organizations' rows by status and light (the totals and the organizations' roll-ups): their
-    summary rows when they are of today, else (2) the commitments grouped the same way; 3 key tasks,
-    4 their roll-ups, 5 their sub-items, 6 the organizations, 7 latest approved updates, 8 the first
+    summary rows when they are of today, else (2) the commitments grouped the same way; 3 key tasks and
+    their sub-items, 4 their roll-ups, 5 the organizations, 6 latest approved updates, 7 the first
     red-light commitments (``first_red``).
     """
     commitments = Commitment.objects.in_conference(conference)
     rows = _organization_rows(conference, today)
     totals = summed_stats(rows)
-    tasks = list(
-        KeyTask.objects.in_conference(conference).top_level()
-        .with_rollup()
-        .select_related("conference")
-        .prefetch_related(
-            Prefetch("children", queryset=KeyTask.objects.select_related("conference").order_by("order", "pk"))
-        )
-        .order_by("order", "pk")
-    )
+    tasks = _task_tree(conference)
     groups = _organization_groups(rows, shown=ORGANIZATIONS_SHOWN)
     updates = _latest_updates(commitments, latest, any_approved=totals["reported"] > 0)
     red_rows = first_red(conference, red, today)
@@ -97,6 +89,20 @@ def dashboard_stats(*, conference, today=None, latest=8, red=12):
         "latest_updates": updates,
         "red_commitments": red_rows,
     }
+
+
+def _task_tree(conference):
+    """The conference's top-level key tasks in printed order, each with its roll-up and its ``sub_items``:
+    all of them read at once (two queries), each given the conference already at hand for its address."""
+    tasks = list(KeyTask.objects.in_conference(conference).with_rollup().order_by("order", "pk"))
+    children = {}
+    for task in tasks:
+        task.conference = conference
+        children.setdefault(task.parent_id, []).append(task)
+    top = children.get(None, [])
+    for task in top:
+        task.sub_items = children.get(task.pk, [])
+    return top
 
 
 def first_red(conference, n, today=None):

@@ -307,8 +307,8 @@ class ConferencePagesQueryCountTests(TestCase):
 
     def test_query_counts_do_not_grow_with_data(self):
         pages = {
-            # conferences, the dashboard's eleven (see selectors.dashboard_stats), one for the task charts
-            "/conferences/2021-12-28/": 13,
+            # conferences, the dashboard's six (see selectors.dashboard_stats), one for the task charts
+            "/conferences/2021-12-28/": 8,
             # conferences, their organizations' summary rows
             "/conferences/": 2,
             # conference, count, the page's ids, those rows, conference/organization/district/department/

@@ -28,10 +28,10 @@ from .factories import (
 EXPECTED = {
     # the conferences (the latest is shown, all are in the switch), then the dashboard (see
     # selectors.dashboard_stats): the organizations' summary rows by status and light (totals and
-    # organization roll-ups), key tasks, their roll-ups (their summary rows), sub-items, the organizations,
+    # organization roll-ups), key tasks with their sub-items, their roll-ups (their summary rows), the organizations,
     # latest approved updates, the red list (selectors.first_red), then the tasks' monthly summary rows for
     # the progress-over-time charts (history.task_charts)
-    "home": 9,
+    "home": 8,
     # commitment with its relations, linked tasks, approved updates, their evidence files, milestones
     "commitment": 5,
     # source with its conference, the commitments whose quotes are highlighted

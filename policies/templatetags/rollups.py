@@ -10,8 +10,10 @@ Both: the name and its page, the average progress bar ({% progress_bar %}), the 
 behind.
 """
 
+import html
+
 from django import template
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -62,12 +64,18 @@ def _row(row, href, name, counted, after=""):
     return mark_safe(_Words().row(row, href, conditional_escape(name), counted, after))
 
 
+def escape(text):
+    """django.utils.html.escape's text, without its checks for lazy strings: a row escapes eight."""
+    return html.escape(str(text))
+
+
 class _Words:
     """A roll-up row's words in the active language, translated once for all the rows of a call."""
 
     def __init__(self):
         self.average, self.completed, self.behind = gettext("平均进度"), gettext("已完成"), gettext("滞后")
         self._commitments = {}
+        self._note = gettext("（%(text)s）")
 
     def commitments(self, n):
         if n not in self._commitments:
@@ -75,7 +83,7 @@ class _Words:
         return self._commitments[n]
 
     def note(self, text):
-        return escape(gettext("（%(text)s）") % {"text": text})
+        return escape(self._note % {"text": text})
 
     def row(self, row, href, name, counted, after="", note=""):
         """``name``, ``counted``, ``after`` and ``note`` (after the name's link): markup, already escaped."""
