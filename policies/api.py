@@ -131,7 +131,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @staticmethod
     def _rows(commitments):
-        return commitments.with_source_and_tasks().with_light(per_row=True)
+        return commitments.for_api().with_light(per_row=True)
 
     def paginate_queryset(self, queryset):
         """The page's ids by the filtered, sorted query selecting nothing else, then those rows with their
