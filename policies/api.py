@@ -96,7 +96,7 @@ class TaskTreeSerializer(SubTaskSerializer):
 class CommitmentSerializer(serializers.ModelSerializer):
     official = OfficialBriefSerializer(source="statement.official")
     organization = OrganizationSerializer()
-    tasks = LinkedTaskSerializer(many=True)
+    tasks = LinkedTaskSerializer(many=True, source="linked_tasks")  # CommitmentQuerySet.for_api
     span = serializers.SerializerMethodField()
     source = serializers.SlugRelatedField(source="statement.source", slug_field="slug", read_only=True)
     conference = serializers.SlugRelatedField(source="statement.source.conference", slug_field="slug", read_only=True)

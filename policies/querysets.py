@@ -170,15 +170,16 @@ class CommitmentQuerySet(models.QuerySet):
         return self.select_related(*related).prefetch_related(Prefetch("tasks", queryset=tasks))
 
     def for_api(self):
-        """What the API's rows show (organization, official, source and conference slugs, tasks with their
-        parents): not the statement's text, nor the source's, which is the whole article on every row, nor
-        the tasks' conferences. Half the time of ``with_source_and_tasks`` for a page of twenty."""
+        """What the API's rows show (organization, official, source and conference slugs, ``linked_tasks``
+        with their parents): not the statement's text, nor the source's, which is the whole article on every
+        row, nor the tasks' conferences. The tasks as a list (``to_attr``): prefetched into each row's
+        manager, they cost a filtered queryset built for each row, a tenth of the API's page."""
         KeyTask = _related(self.model, "tasks")
         tasks = KeyTask.objects.select_related("parent").order_by("order")
         return (
             self.select_related("organization", "statement__official", "statement__source__conference")
             .defer("statement__text", "statement__source__text", "statement__source__titles")
-            .prefetch_related(Prefetch("tasks", queryset=tasks))
+            .prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="linked_tasks"))
         )
 
     def under_task(self, task, *, scan=False):
