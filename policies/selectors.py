@@ -19,6 +19,9 @@ from .querysets import rollups_by, summed_stats
 
 # The most rows of one conference an organization's or official's page shows before linking to the list.
 ROWS_PER_CONFERENCE = 20
+# The most rows such a page shows over all its conferences: the newest conferences are given their rows until
+# these are shown; the older ones (a city holds one conference a year) are summed up and linked to the list.
+ROWS_PER_PAGE = 100
 # How many of the latest approved updates, of any conference, the dashboard looks among first (_latest_updates).
 RECENT_UPDATES = 1000
 # How many organizations of each group the dashboard shows before linking to the conference's organizations page.
@@ -250,16 +253,20 @@ def sum_stats(parts):
     return totals
 
 
-def commitments_by_conference(commitments, *, today=None, rows=ROWS_PER_CONFERENCE):
+def commitments_by_conference(commitments, *, today=None):
     """[(conference, stats, first rows)] for the conferences ``commitments`` belong to, newest first.
 
-    Bounded: at most ``rows`` rows per conference, whatever the data (the page links to the list
-    for the rest). Three queries: stats per conference, the conferences, the first rows of each.
+    Bounded: at most ROWS_PER_CONFERENCE rows a conference, of the newest conferences only, ROWS_PER_PAGE in all,
+    whatever the data and however many years it spans (the page links each conference to the list, for
+    the rest). Three queries: stats per conference, the conferences, the first rows of those shown.
     """
+    rows = ROWS_PER_CONFERENCE
     stats = commitments.stats_by_conference(today)
     conferences = list(Conference.objects.filter(pk__in=stats).order_by("-held_on", "-pk"))
+    shown = conferences[: max(ROWS_PER_PAGE // rows, 1)]
     first = {}
-    for commitment in commitments.first_per_conference(rows).for_listing().with_light(today, per_row=True):
+    listed = commitments.filter(statement__source__conference__in=shown).first_per_conference(rows)
+    for commitment in listed.for_listing().with_light(today, per_row=True):
         first.setdefault(commitment.conference_pk, []).append(commitment)
     return [(conference, stats[conference.pk], first.get(conference.pk, [])) for conference in conferences]
 

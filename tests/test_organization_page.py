@@ -1,12 +1,13 @@
 """An organization's page: its officials, its commitments and their progress, and a link to filter them."""
 
 import datetime
+from unittest.mock import patch
 
 from urllib.parse import quote
 
 from django.test import TestCase, override_settings
 
-from policies import search
+from policies import search, selectors
 
 from policies.models import Commitment, Organization
 from policies.selectors import ROWS_PER_CONFERENCE
@@ -86,6 +87,30 @@ class OrganizationPageTests(TestCase):
         self.assertEqual({c.light for c in rows} - {"none", "grey", "red", "yellow", "green"}, set())
         self.assertContains(response, f'在列表中查看全部 {ROWS_PER_CONFERENCE + 5} 项')
         self.assertContains(response, f'href="{list_url.replace("&", "&amp;")}"')
+
+    @override_settings(TRACKER_PAGE_CACHE=False)
+    def test_years_of_conferences_do_not_grow_the_page_past_its_rows(self):
+        # Seven years of conferences, three commitments each: the newest conferences show their rows until
+        # ROWS_PER_PAGE are shown (patched to 2 a conference and 5 in all: the two newest); every older one
+        # keeps its summary line and its link to the list, and no query more is made for them.
+        official = self.department.officials.get()
+        for year in range(2021, 2028):
+            conference = make_conference(slug=f"{year}-12-28", held_on=datetime.date(year, 12, 28))
+            statement = make_statement(official=official, source=make_source(conference=conference))
+            for number in (1, 2, 3):
+                make_commitment(statement=statement, summary=f"{year}年承诺{number}", number=number)
+        with patch.object(selectors, "ROWS_PER_CONFERENCE", 2), patch.object(selectors, "ROWS_PER_PAGE", 5):
+            with self.assertNumQueries(6):
+                response = self.client.get(self.department.get_absolute_url())
+        sections = response.context["by_conference"]
+        self.assertEqual(len(sections), 8)
+        self.assertEqual([len(rows) for _, _, rows, _ in sections], [2, 2, 0, 0, 0, 0, 0, 0])
+        self.assertEqual([stats["total"] for _, stats, _, _ in sections], [3] * 7 + [2])
+        self.assertContains(response, "2027年承诺1")
+        self.assertNotContains(response, "2025年承诺1")
+        self.assertContains(response, "在列表中查看全部 3 项", count=7)
+        self.assertNotContains(response, "前 0 项")
+        self.assertContains(response, 'href="/conferences/2021-12-28/commitments/?department=')
 
     def test_commitments_are_grouped_by_conference(self):
         later = make_conference(slug="2021-12-28", held_on=datetime.date(2021, 12, 28))
