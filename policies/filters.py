@@ -210,10 +210,13 @@ class CommitmentFilter(django_filters.FilterSet):
         at 100,000, where counting every commitment took 5 ms on PostgreSQL (more with a light, which each
         row computes). None when the rows are not of today (``count_lights`` has not run since midnight, and
         nothing has been written): the commitments are counted then, as the dashboard does."""
-        if not self.is_valid() or self._narrowing() - SUMMARY_FIELDS.keys():
+        if self.is_bound and not self.is_valid():
+            return None
+        narrowing = self._narrowing() if self.is_bound else set()  # unbound: the list without a query string
+        if narrowing - SUMMARY_FIELDS.keys():
             return None
         narrow = Q()
-        for name in self._narrowing():  # one Q each: district and organization both name the organization
+        for name in narrowing:  # one Q each: district and organization both name the organization
             narrow &= Q(**{SUMMARY_FIELDS[name]: self.form.cleaned_data[name]})
         figures = OrganizationRollup.objects.filter(counted_on=timezone.localdate()).aggregate(
             n=Sum("commitments", filter=narrow), rows=Count("pk"),
