@@ -3,8 +3,8 @@
 from django.core.paginator import Paginator
 from django.urls import include, path
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema_field
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import pagination, routers, serializers, viewsets
 

@@ -205,11 +205,11 @@ class CommitmentFilter(django_filters.FilterSet):
         return self._summed_count()
 
     def _summed_count(self):
-        """How many commitments the valid filter keeps, from the organizations' summary rows of today, when it
-        narrows by nothing else than what they tell apart (``SUMMARY_FIELDS``): one query over a thousand rows
-        at 100,000, where counting every commitment took 5 ms on PostgreSQL (more with a light, which each
-        row computes). None when the rows are not of today (``count_lights`` has not run since midnight, and
-        nothing has been written): the commitments are counted then, as the dashboard does."""
+        """How many commitments the filter keeps (valid, or none given), from the organizations' summary rows
+        of today, when it narrows by nothing else than what they tell apart (``SUMMARY_FIELDS``): one query
+        over a thousand rows at 100,000, where counting every commitment took 5 ms on PostgreSQL (more with a
+        light, which each row computes). None when the rows are not of today (``count_lights`` has not run
+        since midnight, and nothing has been written): the commitments are counted then, as the dashboard does."""
         if self.is_bound and not self.is_valid():
             return None
         narrowing = self._narrowing() if self.is_bound else set()  # unbound: the list without a query string
