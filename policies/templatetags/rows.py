@@ -33,9 +33,11 @@ def _words():
     words = _WORDS.get(language)
     if words is None:
         words = _WORDS[language] = {
-            key: _escape(gettext(text)) for key, text in (("due", "时限"), ("latest", "最近进展"), ("quote", "原文："))
+            "due": _escape(gettext("时限")),
+            "latest": _escape(gettext("最近进展")),
+            "quote": _escape(gettext("原文：")),
+            "progress": gettext("进度"),
         }
-        words["progress"] = gettext("进度")
     return words
 
 
