@@ -15,9 +15,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 FORMAT = "json-exact"
 
 # Not backed up: login sessions (a restore logs everyone out) and what is derived from the rows and
-# rebuilt after a restore (the search index and the keywords and suggestion counts stored beside it, the
-# key tasks' and the organizations' summaries).
-EXCLUDED = ["sessions", "policies.searchdocument", "policies.searchindexentry", "policies.keyword",
+# rebuilt after a restore (the search index and the keywords, suggestion counts and search words stored
+# beside it, the key tasks' and the organizations' summaries).
+EXCLUDED = ["sessions", "policies.searchdocument", "policies.searchindexentry", "policies.searchword", "policies.keyword",
             "policies.suggestionword", "policies.suggestiondocument", "policies.suggestionstate",
             "policies.commitmentmonth", "policies.taskmonth", "policies.taskrollup", "policies.organizationrollup"]
 

@@ -1,5 +1,6 @@
 """The suggestions' stored word counts equal a count from scratch after every write path, and the
-model read from them suggests exactly what a model fitted from scratch suggests.
+model read from them suggests exactly what a model fitted from scratch suggests. So do the words a search
+for one word reads (each word's count and first matches).
 
 Each test writes through the path a user takes (the admin's pages, the services, the importer, the
 commands), then counts every document and curated link again and compares.
@@ -44,6 +45,7 @@ class CountsTestMixin:
                 tasks.setdefault(task_id, Counter()).update(words.split())
         self.assertEqual(dict(corpus), expected.corpus)
         self.assertEqual({task_id: dict(words) for task_id, words in tasks.items()}, expected.tasks)
+        self.assertEqual(search.stored_search_words(), search.search_words_from_scratch())
 
     def shown(self, commitments):
         return {c.pk: [(s.task.code, s.score) for s in search.suggest_for_commitment(c, limit=5)] for c in commitments}

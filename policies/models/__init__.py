@@ -18,7 +18,7 @@ from .milestones import Milestone
 from .organizations import Official, Organization, Reporter
 from .progress import ProgressUpdate
 from .reminders import Reminder
-from .search import Keyword, SearchDocument, SearchIndexEntry, SuggestionDocument, SuggestionState, SuggestionWord
+from .search import Keyword, SearchDocument, SearchIndexEntry, SearchWord, SuggestionDocument, SuggestionState, SuggestionWord
 from .summaries import CommitmentMonth, OrganizationRollup, TaskMonth, TaskRollup
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "ReviewState",
     "SearchDocument",
     "SearchIndexEntry",
+    "SearchWord",
     "SuggestionDocument",
     "SuggestionState",
     "SuggestionWord",

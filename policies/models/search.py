@@ -31,6 +31,31 @@ class SearchDocument(models.Model):
         return gettext("检索文档：%(pk)s") % {"pk": self.commitment_id}
 
 
+class SearchWord(models.Model):
+    """One word of the full-text index as a search for that word alone finds it: how many search documents
+    contain it, and the first of them in the search's order, with their scores.
+
+    Derived data, written only by ``policies.search`` (``word_matches``) whenever the index changes: a
+    search for one common word reads its count and first pages here instead of ranking every match.
+    """
+
+    word = models.TextField(_("词"))
+    documents = models.PositiveIntegerField(_("含该词的文档数"))
+    # [[score, commitment id], ...], best first: the search's order (higher score first, then the id).
+    leading = models.JSONField(_("排在最前的文档"), default=list)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "检索词")
+        verbose_name_plural = pgettext_lazy("models", "检索词")
+        constraints = [
+            models.UniqueConstraint(fields=["word"], name="policies_searchword_word"),
+            models.CheckConstraint(condition=models.Q(documents__gt=0), name="policies_searchword_documents_positive"),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
 class Keyword(models.Model):
     """One of the top words of an organization's or a key task's commitments, weighted by TF-IDF.
 

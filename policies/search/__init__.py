@@ -3,9 +3,9 @@
 The rest of the project (views, filters, admin, template tags, commands, services) imports from
 ``policies.search`` only, never from its submodules:
 
-Searching (``querying``, ``highlighting``)
+Searching (``querying``, ``word_matches``, ``highlighting``)
     search_commitments(queryset, query) -> queryset, ranked, annotated ``search_rank``
-    ranked_matches(query) -> the ids of every commitment that matches, best first, from the index alone
+    ranked_matches(query) -> the ids of every commitment that matches, best first, from the index alone (one word: its stored row)
     admin_search(queryset, term) -> (queryset, may_have_duplicates), for ``get_search_results``
     query_terms(query) -> the words to highlight
     highlight(text, terms) -> safe HTML with <mark>; highlight_parts(text, terms) -> [(piece, is_match)]
@@ -15,6 +15,8 @@ The index (``indexing``): derived data, written only when asked
     links_changed(commitment_ids=None, using=...)   curated links or key tasks changed: count them again
     stored_word_counts(using=...) ; word_counts_from_scratch(using=...)   the suggestions' counts, and what
         they should be (tests, and a check after writing around the services)
+    stored_search_words(using=...) ; search_words_from_scratch(using=...)   each word's count and first
+        matches, read by a search for that word alone (``word_matches``), and what they should be
 
 Suggestions and keywords (``suggestions``, ``keywords``, ``evaluation``, ``tfidf``)
     suggest_tasks(text, *, limit, exclude_commitment_id) ; suggest_for_commitment(commitment, *, limit)
@@ -34,11 +36,12 @@ from .evaluation import evaluate_leave_one_out
 from .highlighting import highlight, highlight_parts
 from .indexing import index_commitments, links_changed, rebuild_index
 from .keywords import keywords_for_organization, keywords_for_task, refresh_keywords
-from .querying import admin_search, query_terms, ranked_matches, search_commitments
+from .querying import admin_search, query_terms, search_commitments
 from .segmentation import index_tokens, is_loaded, normalize, tag, tokenize, user_terms, warm_up
 from .suggestions import Suggestion, suggest_among, suggest_for_commitment, suggest_tasks
 from .tfidf import forget_fitted
 from .word_counts import counts_from_scratch as word_counts_from_scratch, stored_counts as stored_word_counts
+from .word_matches import ranked_matches, stored_words as stored_search_words, words_from_scratch as search_words_from_scratch
 
 __all__ = [
     "Suggestion",
@@ -59,6 +62,8 @@ __all__ = [
     "rebuild_index",
     "refresh_keywords",
     "search_commitments",
+    "search_words_from_scratch",
+    "stored_search_words",
     "stored_word_counts",
     "suggest_among",
     "suggest_for_commitment",

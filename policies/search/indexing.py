@@ -4,15 +4,16 @@ Derived data, written only here. Nothing writes it on a model save: the code tha
 commitment's text or the names it carries calls ``index_commitments`` after its transaction commits
 (see ``policies.invalidation``); ``rebuild_index`` re-derives all of it (``load_conference``,
 ``manage.py rebuild_search_index``). Either also re-derives the stored keywords (``keywords``) and
-brings the suggestions' word counts in step (``word_counts``).
+brings the suggestions' word counts (``word_counts``) and the stored searches of one word (``word_matches``)
+in step.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from ..models import Commitment, SearchDocument
-from . import segmentation
+from . import segmentation, word_matches
 from .keywords import refresh_keywords
-from .word_counts import count_commitments, count_links, recount
+from .word_counts import count_commitments, count_links, hold, recount
 
 INDEX_BATCH = 500
 
@@ -39,13 +40,16 @@ def index_commitments(commitment_ids, using=DEFAULT_DB_ALIAS):
     ids = list(commitment_ids)
     documents = SearchDocument.objects.using(using)
     with transaction.atomic(using=using):
+        hold(using)  # before reading what the documents held: see word_counts.hold
         for start in range(0, len(ids), INDEX_BATCH):
             batch = ids[start : start + INDEX_BATCH]
+            held = word_matches.before(batch, using)
             documents.filter(commitment_id__in=batch).delete()
             documents.bulk_create(
                 SearchDocument(commitment_id=pk, **_document_fields(summary, quote, org, official))
                 for pk, summary, quote, org, official in _rows(batch, using)
             )
+            word_matches.after(batch, held, using)
         count_commitments(ids, using=using)
         refresh_keywords(using)
 
@@ -73,6 +77,7 @@ def _rebuild_index(using):
         # Re-derive the FTS5 index from the documents in case anything wrote around the triggers.
         with connections[using].cursor() as cursor:
             cursor.execute("INSERT INTO policies_searchindexentry(policies_searchindexentry) VALUES('rebuild')")
+    word_matches.store_all(using)
     recount(using=using)
     refresh_keywords(using)
     return count

@@ -1,8 +1,9 @@
 """Querying the full-text index on the database's own engine.
 
 ``search_commitments(queryset, query)`` filters to commitments containing every word of the query,
-annotates ``search_rank`` (higher is better) and orders by it; ``ranked_matches(query)`` is the same
-search over every commitment read from the index alone, as ids; ``admin_search`` adapts it to
+annotates ``search_rank`` (higher is better) and orders by it; ``ranked_ids(terms)`` is the same
+search over every commitment read from the index alone, as ids (``word_matches.ranked_matches`` reads a
+single word's from its stored row); ``admin_search`` adapts it to
 ``ModelAdmin.get_search_results``; ``query_terms(query)`` are the words a page should highlight.
 
 On SQLite an FTS5 table over ``SearchDocument``, kept in step by triggers, ranks with BM25 (summary
@@ -39,18 +40,17 @@ def search_commitments(queryset, query):
     return _search_sqlite(queryset, terms)
 
 
-def ranked_matches(query):
-    """The ids of every commitment containing every word of ``query``, best first (as ``search_commitments``
-    orders them, ties by id): countable and sliceable, read from the full-text index alone.
+def ranked_ids(terms):
+    """The ids of every commitment containing every one of ``terms``, best first (as ``search_commitments``
+    orders them, ties by id), ranked by the full-text index alone, without the commitments.
 
-    For a search with no other filter. Joined to the commitments, every match cost a lookup of its row
-    before it was counted or ranked: for 就业 at 100,000 (17,756 matches) the count took 16 ms and the
-    first page 42 ms on SQLite, 44 and 62 ms on PostgreSQL; from the index alone 1 and 16 ms, 18 and 43 ms.
-    Every document is a commitment's (they are deleted with it), so the ids are the same.
+    Joined to the commitments, every match cost a lookup of its row before it was counted or ranked: for
+    就业 at 100,000 (17,756 matches) the count took 16 ms and the first page 42 ms on SQLite, 44 and 62 ms
+    on PostgreSQL; from the index alone 1 and 16 ms, 18 and 43 ms. Every document is a commitment's (they
+    are deleted with it), so the ids are the same. ``ranked_matches`` reads a single word's from its row.
     """
     from ..models import SearchDocument, SearchIndexEntry
 
-    terms = query_terms(query)
     if not terms:
         return SearchDocument.objects.none().values_list("pk", flat=True)
     if connection.vendor == "postgresql":

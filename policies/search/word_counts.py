@@ -91,6 +91,12 @@ def _bump(using):
         SuggestionState.objects.using(using).create(pk=1, version=uuid.uuid4())
 
 
+def hold(using=DEFAULT_DB_ALIAS):
+    """Take the counts' lock first in a transaction that rewrites search documents, so that no other
+    process rewrites them between this one reading what they held and counting what they hold."""
+    _bump(using)
+
+
 def stored_counts(using=DEFAULT_DB_ALIAS):
     counts = Counts(documents=SuggestionDocument.objects.using(using).count())
     tasks = defaultdict(dict)
