@@ -1,4 +1,4 @@
-"""Each sort of the commitment list reads its first page in an index's order (migration 0023), on both
+"""Each sort of the commitment list reads its first page in an index's order (migration 0024), on both
 databases: sorted out of every commitment instead, a sort's first page cost 20–80 ms at 100,000 on PostgreSQL,
 whose statements share due dates and percents by the thousand."""
 

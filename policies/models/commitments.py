@@ -129,7 +129,7 @@ class Commitment(SpanMixin, models.Model):
             # The list's sorts (filters.SORT_CHOICES), each ending on the id, one index per direction: the first
             # page is read in the index's order, not sorted out of the thousands that share a due date or a
             # percent (a sort by progress at 100,000 on PostgreSQL: 23 ms, 0.1 through its index). The sort by
-            # latest progress, last first, has its index on PostgreSQL only (migration 0023): SQLite cannot
+            # latest progress, last first, has its index on PostgreSQL only (migration 0024): SQLite cannot
             # write NULLS LAST in an index, and needs none, its NULLs coming last in a descending one.
             models.Index(fields=["due_date", "id"], name="policies_commitment_due_id"),
             models.Index(fields=["-due_date", "id"], name="policies_commitment_due_desc"),

@@ -35,7 +35,7 @@ def analyze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("policies", "0022_approved_updates_index")]
+    dependencies = [("policies", "0023_search_words")]
 
     operations = [
         migrations.RemoveIndex(model_name="commitment", name="policies_commitment_due"),
