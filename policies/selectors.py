@@ -266,7 +266,7 @@ def commitments_by_conference(commitments, *, today=None):
     shown = conferences[: max(ROWS_PER_PAGE // rows, 1)]
     first = {}
     listed = commitments.filter(statement__source__conference__in=shown).first_per_conference(rows)
-    for commitment in listed.for_listing().with_light(today):
+    for commitment in listed.for_listing().with_light(today, per_row=True):
         first.setdefault(commitment.conference_pk, []).append(commitment)
     return [(conference, stats[conference.pk], first.get(conference.pk, [])) for conference in conferences]
 

@@ -3,10 +3,13 @@
 import datetime
 import re
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from policies import invalidation
-from policies.models import Commitment, KeyTask, Official, Organization
+from policies.models import Commitment, KeyTask, Official, Organization, OrganizationRollup
 from policies.services import refresh_progress
 
 from .bulk import grow
@@ -170,7 +173,8 @@ class CommitmentListQueryCountTests(TestCase):
     # The factories are not a write path and leave cached pages alone: measure the render itself.
     @override_settings(TRACKER_PAGE_CACHE=False)
     def test_query_count_does_not_grow_with_data(self):
-        # 1 count, 2 the page's ids, 3 those rows with their joins and lights; once per data version (grow
+        # 1 count (the organizations' summary rows), 2 the page's ids, 3 those rows with their joins and
+        # lights; once per data version (grow
         # bumps it, as a write does) the menus: 4 conferences, 5-8 organizations, districts, departments and
         # officials, 9 key tasks
         with self.assertNumQueries(9):
@@ -183,6 +187,61 @@ class CommitmentListQueryCountTests(TestCase):
         district = Organization.objects.filter(kind="district").first()
         with self.assertNumQueries(4):
             self.client.get("/commitments/", {"district": district.pk})
+
+
+@override_settings(TRACKER_PAGE_CACHE=False)
+class SummedCountTests(TestCase):
+    """Filtered by conference, organization, kind, status or light, the list and the API read how many
+    commitments match from the organizations' summary rows of today, and show what counting them shows."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_conference()
+        grow(organizations=6, per_organization=4)
+        cls.district = Organization.objects.filter(kind="district", commitments__status="in_progress").first()
+        cls.conference = Commitment.objects.select_related("statement__source__conference").first().statement.source.conference
+
+    def expected(self, params):
+        rows = Commitment.objects.with_light()
+        lookups = {"conference": "statement__source__conference__slug", "district": "organization",
+                   "organization": "organization", "kind": "organization__kind", "status": "status", "light": "light"}
+        return rows.filter(**{lookups[name]: value for name, value in params.items() if name != "sort"}).count()
+
+    def cases(self):
+        return [{}, {"sort": "-progress"}, {"conference": self.conference.slug}, {"district": self.district.pk},
+                {"organization": self.district.pk, "status": "in_progress"}, {"kind": "county"}, {"status": "in_progress"},
+                {"light": "red"}, {"light": "none", "kind": "department"}, {"status": "not_reported", "light": "red"}]
+
+    def test_the_list_and_the_api_show_what_counting_shows(self):
+        for params in self.cases():
+            with self.subTest(params=params):
+                expected = self.expected(params)
+                page = self.client.get("/commitments/", params)
+                self.assertEqual(page.context["paginator"].count, expected)
+                self.assertContains(page, f"共 <strong>{expected}</strong> 项")
+                self.assertEqual(len(page.context["commitments"]), min(expected, 20))
+                api = self.client.get("/api/commitments/", params, headers={"accept": "application/json"}).json()
+                self.assertEqual((api["count"], len(api["results"])), (expected, min(expected, 20)))
+
+    def test_without_rows_of_today_the_commitments_are_counted(self):
+        # Counted yesterday, and nothing written since midnight: today's lights are not known yet.
+        OrganizationRollup.objects.update(counted_on=timezone.localdate() - datetime.timedelta(days=1))
+        for params in ({}, {"light": "red"}):
+            with self.subTest(params=params):
+                self.client.get("/commitments/")  # the menus, read once per data version
+                with self.assertNumQueries(4):  # the rows of today (none), the count, the ids, the rows
+                    page = self.client.get("/commitments/", {**params, "sort": "-due"})
+                self.assertEqual(page.context["paginator"].count, self.expected(params))
+
+    def test_a_count_from_the_rows_costs_no_more_queries(self):
+        self.client.get("/commitments/")  # the menus, read once per data version
+        for params in ({}, {"sort": "-due"}, {"light": "red"}, {"kind": "district", "status": "in_progress"}):
+            with self.subTest(params=params), CaptureQueriesContext(connection) as queries:
+                self.client.get("/commitments/", params)
+                # the rows' sum, the ids, the rows: the commitments are not counted
+                self.assertEqual(len(queries), 3)
+                self.assertIn('SUM("policies_organizationrollup"."commitments")', queries[0]["sql"])
+                self.assertFalse([q for q in queries if 'COUNT(*) AS "__count" FROM "policies_commitment"' in q["sql"]])
 
 
 @override_settings(TRACKER_PAGE_CACHE=False)

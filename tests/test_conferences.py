@@ -218,6 +218,21 @@ class TaskResolutionTests(TestCase):
         self.assertIsNone(KeyTask.objects.resolve("１"))
         self.assertIsNone(KeyTask.objects.resolve(""))
 
+    def test_resolve_family_names_the_same_task_with_its_sub_items(self):
+        t1_first, t1_second, t11_second = self.first.tasks["T1"], self.second.tasks["T1"], self.second.tasks["T1.1"]
+        cases = [("T1", None), ("T1", self.second.conference), (str(t1_second.pk), None),
+                 (str(t1_second.pk), self.first.conference), ("T1.1", self.second.conference), (str(t11_second.pk), None),
+                 ("T9", None), ("１", None), ("", None), ("T1\x00", None)]
+        for value, conference in cases:
+            with self.subTest(value=value, conference=conference):
+                task = KeyTask.objects.resolve_family(value, conference=conference)
+                self.assertEqual(task, KeyTask.objects.resolve(value, conference=conference))
+                if task is not None:
+                    under = KeyTask.objects.filter(parent=task).values_list("pk", flat=True)
+                    self.assertEqual(sorted(task.family), sorted([task.pk, *under]))
+        self.assertGreater(len(KeyTask.objects.resolve_family("T1").family), 1)
+        self.assertEqual(KeyTask.objects.resolve_family("T1").family[0], t1_first.pk)
+
 
 class HonestStateTests(TestCase):
     @classmethod

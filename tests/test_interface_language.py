@@ -41,6 +41,23 @@ class InterfaceLanguageTests(TestCase):
         vary = {value.strip().lower() for value in english["Vary"].split(",")}
         self.assertLessEqual({"cookie", "accept-language"}, vary)
 
+    def test_the_filters_follow_each_request_in_turn(self):
+        # One form class serves every request (CommitmentFilter.get_form_class): its labels, menus and
+        # errors are each request's own, in its language.
+        english, chinese = {"accept-language": "en"}, {"accept-language": "zh-CN"}
+        pages = [
+            (english, {"status": "behind"}, ['<label for="id_status">Status</label>', '<option value="behind" selected>']),
+            (chinese, {}, ['<label for="id_status">状态</label>', '<option value="" selected>全部</option>']),
+            (english, {"due_year": "x"}, ["Year due: Enter a number.", 'class="field has-error"']),
+            (chinese, {"status": "behind"}, ['<option value="behind" selected>进展滞后</option>']),
+        ]
+        for headers, params, expected in pages:
+            with self.subTest(headers=headers, params=params):
+                html = self.client.get("/commitments/", params, headers=headers).content.decode()
+                for text in expected:
+                    self.assertIn(text, html)
+                self.assertEqual(html.count("has-error"), 1 if "due_year" in params else 0)
+
     def test_a_chinese_browser_gets_chinese(self):
         html = self.client.get("/commitments/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"}).content.decode()
         self.assertIn(">全部承诺</a>", html)

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.utils import timezone
 
 from policies import services
 from policies.models import Commitment, Milestone
@@ -27,7 +28,11 @@ class MilestoneLightTests(TestCase):
         Milestone.objects.create(commitment=cls.commitment, due_on=datetime.date(2025, 12, 31), title="全面建成", target_percent=100)
 
     def light(self):
-        return Commitment.objects.with_light(TODAY).get(pk=self.commitment.pk).light
+        # The totals' query and a page's rows (per_row: each row looks its next milestone up) must agree.
+        rows = {per_row: Commitment.objects.with_light(TODAY, per_row=per_row).get(pk=self.commitment.pk)
+                for per_row in (False, True)}
+        self.assertEqual(*({(row.light, row.next_due, row.next_target)} for row in rows.values()))
+        return rows[False].light
 
     def approve(self, percent, reported_on=datetime.date(2022, 5, 30)):
         update = make_update(commitment=self.commitment, author=self.reporter, percent=percent, reported_on=reported_on)
@@ -53,6 +58,19 @@ class MilestoneLightTests(TestCase):
         plain = make_commitment(organization=self.org, due_date=datetime.date(2022, 5, 1), status="in_progress",
                                 percent=30, last_update_on=datetime.date(2022, 4, 1))
         self.assertEqual(Commitment.objects.with_light(TODAY).get(pk=plain.pk).light, "red")
+
+    def test_the_list_shows_the_light_of_a_missed_milestone(self):
+        # The list's rows (with_light per_row) against the real date, as a visitor sees them: two commitments
+        # due in two years, 20 % done and reported today; one of them missed a milestone yesterday.
+        today = timezone.localdate()
+        facts = {"organization": self.org, "due_date": today + datetime.timedelta(days=730), "status": "in_progress",
+                 "percent": 20, "last_update_on": today}
+        late = make_commitment(summary="有节点", **facts)
+        Milestone.objects.create(commitment=late, due_on=today - datetime.timedelta(days=1), title="一期", target_percent=40)
+        on_time = make_commitment(summary="无节点", **facts)
+        rows = self.client.get("/commitments/", {"sort": "-progress"}).context["commitments"]
+        lights = {row.pk: row.light for row in rows}
+        self.assertEqual((lights[late.pk], lights[on_time.pk]), ("red", "green"))
 
     def test_public_page_lists_milestones_and_marks_reached_and_next(self):
         self.approve(40)

@@ -126,9 +126,16 @@ class Commitment(SpanMixin, models.Model):
             # In the red list's order within a status (selectors.first_red): its first rows are read, not sorted
             # out of every commitment due the same day (thousands are due on 31 December).
             models.Index(fields=["status", "due_date", "percent", "id"], name="policies_commitment_status_due"),
-            models.Index(fields=["due_date"], name="policies_commitment_due"),
-            models.Index(fields=["percent"], name="policies_commitment_percent"),
-            models.Index(fields=["last_update_on"], name="policies_commitment_last_upd"),
+            # The list's sorts (filters.SORT_CHOICES), each ending on the id, one index per direction: the first
+            # page is read in the index's order, not sorted out of the thousands that share a due date or a
+            # percent (a sort by progress at 100,000 on PostgreSQL: 23 ms, 0.1 through its index). The sort by
+            # latest progress, last first, has its index on PostgreSQL only (migration 0024): SQLite cannot
+            # write NULLS LAST in an index, and needs none, its NULLs coming last in a descending one.
+            models.Index(fields=["due_date", "id"], name="policies_commitment_due_id"),
+            models.Index(fields=["-due_date", "id"], name="policies_commitment_due_desc"),
+            models.Index(fields=["percent", "id"], name="policies_commitment_pct_id"),
+            models.Index(fields=["-percent", "id"], name="policies_commitment_pct_desc"),
+            models.Index(fields=["last_update_on", "id"], name="policies_commitment_upd_id"),
         ]
 
     def __str__(self):
