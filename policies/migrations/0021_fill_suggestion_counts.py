@@ -1,7 +1,7 @@
 """Was: count the words of an existing database's search documents for the suggestions (0020's tables).
 
-The counting now also fills the keywords' counts (0024's columns and table), which do not exist yet at
-this point: ``0025_fill_keyword_counts`` counts everything once they do."""
+The counting now also fills the keywords' counts (0025's columns and table), which do not exist yet at
+this point: ``0026_fill_keyword_counts`` counts everything once they do."""
 
 from django.db import migrations
 

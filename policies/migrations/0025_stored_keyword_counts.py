@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0023_search_words'),
+        ('policies', '0024_sort_indexes'),
     ]
 
     operations = [
