@@ -38,3 +38,14 @@ def _fresh_page_cache():
     for alias in ("default", "data_version"):
         caches[alias].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English leaves English active in the thread
+    (Django's LocaleMiddleware does not switch back), and a later test's messages would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
