@@ -111,9 +111,17 @@ def request(client, url):
     """(status, seconds, CPU seconds, bytes, [(sql, seconds)]) of one GET, a streamed body read to its end.
 
     CPU seconds are this process's (on SQLite, the query's too): less disturbed by a loaded machine."""
-    from django.db import connection
-
     queries = []
+    started, cpu = time.perf_counter(), time.process_time()
+    with timed_queries(queries):
+        response = client.get(url, headers={"accept": "application/json"} if url.startswith("/api/") else {})
+        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+    return response.status_code, time.perf_counter() - started, time.process_time() - cpu, size, queries
+
+
+def timed_queries(queries):
+    """A context in which each query of the default database is appended to ``queries`` as (sql, seconds)."""
+    from django.db import connection
 
     def timed(execute, sql, params, many, context):
         started = time.perf_counter()
@@ -122,11 +130,7 @@ def request(client, url):
         finally:
             queries.append((sql, time.perf_counter() - started))
 
-    started, cpu = time.perf_counter(), time.process_time()
-    with connection.execute_wrapper(timed):
-        response = client.get(url, headers={"accept": "application/json"} if url.startswith("/api/") else {})
-        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
-    return response.status_code, time.perf_counter() - started, time.process_time() - cpu, size, queries
+    return connection.execute_wrapper(timed)
 
 
 def main():

@@ -73,23 +73,13 @@ def save(client, url):
     """(seconds, CPU seconds, [(sql, seconds)]) of one POST of the change page as rendered, its summary toggled.
 
     CPU seconds are this process's (on SQLite, the queries' too): less disturbed by a loaded machine."""
-    from django.db import connection
-
     data = form_data(client.get(url).content.decode())
     summary = data["summary"][0]
     data["summary"] = [summary.removesuffix(MARK) if summary.endswith(MARK) else summary + MARK]
     data["_save"] = ["保存"]
     queries = []
-
-    def timed(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            queries.append((sql, time.perf_counter() - started))
-
     started, cpu = time.perf_counter(), time.process_time()
-    with connection.execute_wrapper(timed):
+    with pages.timed_queries(queries):
         response = client.post(url, data)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if response.status_code != 302:

@@ -11,6 +11,7 @@ from policies import invalidation, search
 from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, Keyword, SuggestionDocument, SuggestionState
 
+from .admin_posts import commitment_change_data
 from .factories import make_commitment, make_organization, make_task, make_user
 
 COMMITMENTS = "/admin/policies/commitment/"
@@ -41,18 +42,7 @@ class KeywordWriteTests(TestCase):
 
     def post_commitment(self, commitment, **fields):
         """The admin's change page of ``commitment`` saved with its links as they are, plus ``fields``."""
-        links = list(commitment.links.order_by("pk"))
-        data = {
-            "summary": commitment.summary, "due_date": commitment.due_date.isoformat(), "due_basis": commitment.due_basis,
-            "links-TOTAL_FORMS": len(links), "links-INITIAL_FORMS": len(links),
-            "links-2-TOTAL_FORMS": 0, "links-2-INITIAL_FORMS": 0,
-            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
-            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
-            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
-        }
-        for i, link in enumerate(links):
-            data |= {f"links-{i}-id": link.pk, f"links-{i}-commitment": commitment.pk}
-        data |= fields
+        data = commitment_change_data(commitment, **fields)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(f"{COMMITMENTS}{commitment.pk}/change/", data)
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context.get("errors"))

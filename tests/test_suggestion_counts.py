@@ -17,6 +17,7 @@ from policies.choices import LinkOrigin
 from policies.models import Commitment, KeyTask, SuggestionDocument, TaskLink
 from policies.roles import ensure_roles
 
+from .admin_posts import commitment_change_data
 from .factories import load_conference, make_reviewer, make_user
 from .test_importer_drafts import import_jiangzhou
 
@@ -72,18 +73,7 @@ class ConferenceCountTests(CountsTestMixin, TestCase):
 
     def post_commitment(self, commitment, **fields):
         """The admin's commitment page saved with its links as they are, plus ``fields``."""
-        links = list(commitment.links.order_by("pk"))
-        data = {
-            "summary": commitment.summary, "due_date": commitment.due_date.isoformat(), "due_basis": commitment.due_basis,
-            "links-TOTAL_FORMS": len(links), "links-INITIAL_FORMS": len(links),
-            "links-2-TOTAL_FORMS": 0, "links-2-INITIAL_FORMS": 0,
-            "updates-TOTAL_FORMS": 0, "updates-INITIAL_FORMS": 0,
-            "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
-            "reminders-TOTAL_FORMS": 0, "reminders-INITIAL_FORMS": 0, "_save": "保存",
-        }
-        for i, link in enumerate(links):
-            data |= {f"links-{i}-id": link.pk, f"links-{i}-commitment": commitment.pk}
-        data |= fields
+        data = commitment_change_data(commitment, **fields)
         self.client.force_login(self.reviewer)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(f"{COMMITMENTS}{commitment.pk}/change/", data)

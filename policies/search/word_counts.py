@@ -198,17 +198,7 @@ def _count_batch(ids, moved, using):
     rows = []
     for commitment_id, text in texts.items():
         moved.documents += 1
-        words = document_words(text)
-        for key in _keys(words, tasks[commitment_id]):
-            delta[key] += 1
-        shown = sorted(keywords.keyword_words(text))
-        organization_id, keyword_tasks = owners.get(commitment_id, (None, []))
-        for key, n in _keyword_keys(shown, organization_id, keyword_tasks):
-            keyword_delta[key] += n
-        rows.append(SuggestionDocument(
-            commitment_id, " ".join(words), " ".join(map(str, tasks[commitment_id])),
-            keyword_words=" ".join(shown), organization_id=organization_id, keyword_tasks=" ".join(map(str, keyword_tasks)),
-        ))
+        rows.append(_counted_in(commitment_id, text, tasks[commitment_id], owners, delta, keyword_delta))
     recorded.delete()
     SuggestionDocument.objects.using(using).bulk_create(rows)
     _apply({key: d for key, d in delta.items() if d}, using)
@@ -219,6 +209,21 @@ def _count_batch(ids, moved, using):
             moved.words[word] += d
         else:
             moved.owners.add((organization_id, task_id))
+
+
+def _counted_in(commitment_id, text, tasks, owners, counts, keyword_counts):
+    """A document's words added to ``counts`` (the suggestions') and ``keyword_counts`` (its organization's and
+    key tasks' keywords), and the record of what was counted, to take it out again when the document changes."""
+    words = document_words(text)
+    counts.update(_keys(words, tasks))
+    shown = sorted(keywords.keyword_words(text))
+    organization_id, keyword_tasks = owners.get(commitment_id, (None, []))
+    for key, n in _keyword_keys(shown, organization_id, keyword_tasks):
+        keyword_counts[key] += n
+    return SuggestionDocument(
+        commitment_id, " ".join(words), " ".join(map(str, tasks)),
+        keyword_words=" ".join(shown), organization_id=organization_id, keyword_tasks=" ".join(map(str, keyword_tasks)),
+    )
 
 
 def _apply(delta, using):
@@ -306,16 +311,7 @@ def recount(*, using=DEFAULT_DB_ALIAS):
         batch = []
         rows = SearchDocument.objects.using(using).order_by("pk").values_list("pk", "words")
         for commitment_id, text in rows.iterator(chunk_size=2000):
-            words = document_words(text)
-            counts.update(_keys(words, linked[commitment_id]))
-            shown = sorted(keywords.keyword_words(text))
-            organization_id, keyword_tasks = owners.get(commitment_id, (None, []))
-            for key, n in _keyword_keys(shown, organization_id, keyword_tasks):
-                keyword_counts[key] += n
-            batch.append(SuggestionDocument(
-                commitment_id, " ".join(words), " ".join(map(str, linked[commitment_id])),
-                keyword_words=" ".join(shown), organization_id=organization_id, keyword_tasks=" ".join(map(str, keyword_tasks)),
-            ))
+            batch.append(_counted_in(commitment_id, text, linked[commitment_id], owners, counts, keyword_counts))
             if len(batch) >= BATCH:
                 SuggestionDocument.objects.using(using).bulk_create(batch)
                 batch = []
