@@ -46,3 +46,35 @@ class AdminPagesTests(TestCase):
         html = self.client.get(f"/admin/policies/progressupdate/{update.pk}/change/").content.decode()
         self.assertIn("这条填报正在等待督查员审核，通过后才会公开。", html)
         self.assertIn(">审核</a>", html)
+
+
+class RowCheckboxTests(TestCase):
+    """The large changelists write their rows' checkboxes themselves (QuickActionCheckboxMixin): the markup
+    Django's widget writes, in either language, and the page's actions still find the rows they select."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_world(progress=False)
+        ensure_roles()
+        cls.reviewer = make_reviewer()
+        commitment = Commitment.objects.order_by("pk").first()
+        make_update(commitment=commitment, author=make_reporter(organization=commitment.organization))
+
+    def test_the_checkbox_is_djangos(self):
+        from django.contrib.admin import ModelAdmin
+        from django.utils import translation
+
+        from policies.models import Statement
+
+        for model in (Commitment, ProgressUpdate, Statement):
+            model_admin, row = admin.site._registry[model], model.objects.order_by("pk").first()
+            for language in ("zh-hans", "en"):
+                with self.subTest(model=model.__name__, language=language), translation.override(language):
+                    self.assertEqual(model_admin.action_checkbox(row), ModelAdmin.action_checkbox(model_admin, row))
+
+    def test_the_changelist_shows_one_checkbox_a_row(self):
+        self.client.force_login(self.reviewer)
+        response = self.client.get(reverse("admin:policies_progressupdate_changelist"))
+        self.assertContains(response, 'class="action-select"', count=ProgressUpdate.objects.count())
+        update = ProgressUpdate.objects.get()
+        self.assertContains(response, f'name="_selected_action" value="{update.pk}"')

@@ -1,10 +1,12 @@
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -73,6 +75,22 @@ class TranslatedChoicesMixin:
         formfield = super().formfield_for_choice_field(db_field, request, **kwargs)
         formfield.choices = [(value, _(label)) for value, label in formfield.choices]
         return formfield
+
+
+# Django's own message, translated by Django's catalogue (a variable, so that makemessages leaves it there).
+_DJANGO_SELECT_LABEL = "Select this object for an action - {}"
+
+
+class QuickActionCheckboxMixin:
+    """The changelist's row checkbox written with format_html: Django renders a CheckboxInput widget through the
+    form templates for each row, a third of the rendering of a page of fifty commitments. The same markup."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext(_DJANGO_SELECT_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME, str(obj.pk), label,
+        )
 
 
 class NotFoundOutsideScopeMixin:

@@ -27,6 +27,7 @@ from .base import (
     DerivedDataAdminMixin,
     HistoryAdmin,
     NotFoundOutsideScopeMixin,
+    QuickActionCheckboxMixin,
     ReadOnlyInline,
     TranslatedChoicesMixin,
     choice_label,
@@ -119,7 +120,9 @@ class ReminderInline(ReadOnlyInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin):
+class CommitmentAdmin(
+    QuickActionCheckboxMixin, TranslatedChoicesMixin, NotFoundOutsideScopeMixin, DerivedDataAdminMixin, HistoryAdmin
+):
     list_display = ("summary", "organization", "official_name", "status", "percent", "light_badge",
                     "due_date", "last_update_on")
     list_select_related = ("organization", "statement__official")

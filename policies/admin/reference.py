@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import invalidation, summaries
 from ..models import Commitment, Conference, KeyTask, Official, Organization, Reporter, Source, Statement, TaskLink
-from .base import DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin
+from .base import (
+    DerivedDataAdminMixin, HistoryAdmin, NotFoundOutsideScopeMixin, QuickActionCheckboxMixin, TranslatedChoicesMixin,
+)
 from .passage_forms import KeyTaskAdminForm, StatementAdminForm
 
 
@@ -160,7 +162,7 @@ class OfficialAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(DerivedDataAdminMixin, admin.ModelAdmin):
+class StatementAdmin(QuickActionCheckboxMixin, DerivedDataAdminMixin, admin.ModelAdmin):
     list_display = ("official", "organization", "source", "span_start", "span_end")
     list_select_related = ("official__organization", "source")
     list_filter = ("official__organization__kind",)

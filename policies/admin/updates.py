@@ -16,7 +16,7 @@ from ..choices import ReviewState
 from ..ids import parse_id
 from ..models import Milestone, ProgressUpdate
 from ..roles import can_edit_update, can_see_update, is_reviewer, visible_commitments, visible_updates
-from .base import HistoryAdmin, NotFoundOutsideScopeMixin, TranslatedChoicesMixin, choice_label
+from .base import HistoryAdmin, NotFoundOutsideScopeMixin, QuickActionCheckboxMixin, TranslatedChoicesMixin, choice_label
 from .list_filters import UpdateOrganizationKindListFilter
 
 
@@ -58,7 +58,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(TranslatedChoicesMixin, NotFoundOutsideScopeMixin, HistoryAdmin):
+class ProgressUpdateAdmin(QuickActionCheckboxMixin, TranslatedChoicesMixin, NotFoundOutsideScopeMixin, HistoryAdmin):
     form = ProgressUpdateForm
     list_display = ("reported_on", "commitment", "organization_name", "status", "percent", "review_state",
                     "review_reason", "author", "reviewed_by")
