@@ -52,11 +52,9 @@ ENDPOINTS = [
     ("admin commitments searched", "/admin/policies/commitment/?q=%E5%B0%B1%E4%B8%9A"),
     ("admin updates", "/admin/policies/progressupdate/"),
     ("admin statements", "/admin/policies/statement/"),
-    ("admin reminders", "/admin/policies/reminder/"),
     ("admin commitment", "/admin/policies/commitment/{commitment}/change/"),
     ("admin update", "/admin/policies/progressupdate/{update}/change/"),
     ("admin statement", "/admin/policies/statement/{statement}/change/"),
-    ("admin reminder", "/admin/policies/reminder/{reminder}/change/"),
 ]
 
 
@@ -84,7 +82,7 @@ def setup(database_url):
 def parameters():
     from django.db.models import Count
 
-    from policies.models import Organization, ProgressUpdate, Reminder, Statement
+    from policies.models import Organization, ProgressUpdate, Statement
 
     district = (
         Organization.objects.filter(kind="district", name__endswith="（演示）")
@@ -95,11 +93,9 @@ def parameters():
         ProgressUpdate.objects.filter(review_state="approved").values("commitment")
         .annotate(n=Count("pk")).order_by("-n", "commitment").first()["commitment"]
     )
-    reminder = Reminder.objects.order_by("pk").values_list("pk", flat=True).first()
     return {
         "district": district.pk, "official": statement.official_id, "statement": statement.pk, "commitment": commitment,
         "update": ProgressUpdate.objects.filter(commitment=commitment).order_by("-pk").values_list("pk", flat=True).first(),
-        "reminder": reminder or 0,
     }
 
 
