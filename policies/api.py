@@ -167,8 +167,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
         if ids is None:
             return None
-        rows = self._rows(Commitment.objects.order_by()).in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
+        return self._rows(Commitment.objects.all()).in_order_of(ids)
 
 
 class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):

@@ -6,7 +6,6 @@ Query parameters are a public interface (users' scripts rely on them): add, neve
 import django_filters
 from django import forms
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
@@ -218,7 +217,7 @@ class CommitmentFilter(django_filters.FilterSet):
         narrow = Q()
         for name in narrowing:  # one Q each: district and organization both name the organization
             narrow &= Q(**{SUMMARY_FIELDS[name]: self.form.cleaned_data[name]})
-        figures = OrganizationRollup.objects.filter(counted_on=timezone.localdate()).aggregate(
+        figures = OrganizationRollup.objects.of_day().aggregate(
             n=Sum("commitments", filter=narrow), rows=Count("pk"),
         )
         return (figures["n"] or 0) if figures["rows"] else None

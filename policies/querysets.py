@@ -60,23 +60,13 @@ class KeyTaskQuerySet(models.QuerySet):
         without one it means the oldest conference that has the code, because unscoped codes
         (``/tasks/T1/``, ``?task=T1``) were minted when the first conference was the only one.
         """
-        value = str(value or "").strip()
-        if not value or "\x00" in value:  # no code holds a NUL, and PostgreSQL refuses one in a query
-            return None
-        pk = parse_id(value)
-        if pk is not None:
-            rows = self.filter(pk=pk)
-        else:
-            rows = self.filter(code=value).order_by("conference__held_on", "conference_id")
-        if conference is not None:
-            rows = rows.filter(conference=conference)
-        return rows.first()
+        return self.resolve_family(value, conference)
 
     def resolve_family(self, value, conference=None):
         """``resolve()``'s task, with ``family`` set: the ids of the task and of its sub-items, read in the
         same query (``under_task`` then names them instead of looking each link's task up)."""
         value = str(value or "").strip()
-        if not value or "\x00" in value:
+        if not value or "\x00" in value:  # no code holds a NUL, and PostgreSQL refuses one in a query
             return None
         pk = parse_id(value)
         named, parent_named = (Q(pk=pk), Q(parent=pk)) if pk is not None else (Q(code=value), Q(parent__code=value))
@@ -168,6 +158,12 @@ class CommitmentQuerySet(models.QuerySet):
         related = ("organization", "statement__official", "statement__source__conference")
         tasks = KeyTask.objects.select_related("conference", "parent__conference").order_by("order")
         return self.select_related(*related).prefetch_related(Prefetch("tasks", queryset=tasks))
+
+    def in_order_of(self, ids):
+        """The rows of ``ids`` in that order (a page whose ids a sorted query found first), leaving out any
+        deleted since."""
+        rows = self.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
     def for_api(self):
         """What the API's rows show (organization, official, source and conference slugs, ``linked_tasks``
@@ -390,6 +386,11 @@ class OfficialQuerySet(models.QuerySet):
 
 
 class OrganizationRollupQuerySet(models.QuerySet):
+    def of_day(self, today=None):
+        """The rows counted on ``today`` (the local date by default): the only ones a page may read, since a
+        light depends on the day. Every row is of one day, so none found means the rows are of another."""
+        return self.order_by().filter(counted_on=today or timezone.localdate())
+
     def stat_rows(self, today=None, *, conference=None):
         """``stat_groups`` rows (conference, organization, status, light, n, percent_total) of the organizations'
         summary rows, or None when they are not of ``today``: then only the commitments themselves know.
@@ -399,8 +400,7 @@ class OrganizationRollupQuerySet(models.QuerySet):
         (counted on another day, nothing counted yet, or a conference without commitments) is None, and
         counting the commitments costs nothing when there are none.
         """
-        today = today or timezone.localdate()
-        rows = self.order_by().filter(counted_on=today)
+        rows = self.of_day(today)
         if conference is not None:
             rows = rows.filter(conference=conference)
         rows = list(rows.values("conference", "organization", "status", "light", "percent_total", n=F("commitments")))

@@ -198,8 +198,7 @@ class CommitmentListView(FilterView):
         # and joins before sorting: 70 ms for a sort by progress at 100,000, 8 ms in two.
         elsewhere = self._ids_elsewhere(page, counted)
         ids = list(page.object_list.values_list("pk", flat=True) if elsewhere is None else elsewhere)
-        rows = Commitment.objects.for_listing().with_light(per_row=True).order_by().in_bulk(ids)
-        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        page.object_list = Commitment.objects.for_listing().with_light(per_row=True).in_order_of(ids)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def _ids_elsewhere(self, page, counted):
@@ -351,8 +350,7 @@ def task_detail(request, conference_slug, code):
         Commitment.objects.under_task(task, scan=many).order_by(*SOURCE_ORDER)
         .values_list("pk", flat=True)[:TASK_PAGE_ROWS]
     )
-    rows = Commitment.objects.for_listing().with_light(per_row=True).order_by().in_bulk(ids)
-    commitments = [rows[pk] for pk in ids if pk in rows]
+    commitments = Commitment.objects.for_listing().with_light(per_row=True).in_order_of(ids)
     return render(
         request,
         "policies/task_detail.html",

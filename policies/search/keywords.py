@@ -19,7 +19,6 @@ stored keywords therefore always equal ``keywords_from_scratch``, with no period
 """
 
 import heapq
-import math
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -27,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 
 from ..models import Commitment, Keyword, KeywordCount, SearchDocument, SuggestionState, TaskLink
+from . import tfidf
 from .segmentation import DATA_DIR
 
 MIN_KEYWORD_LENGTH = 2
@@ -61,11 +61,6 @@ def keywords_for_task(task, n=8):
     return _stored(Keyword.objects.filter(task=task), n)
 
 
-def _idf(documents, containing):
-    # Smoothed so that a word absent from the corpus still counts (as the rarest); as ``tfidf.TfIdf``.
-    return math.log((1 + documents) / (1 + containing)) + 1.0
-
-
 def _documents(using):
     # Kept with the counts (``word_counts``): a COUNT(*) would read every document on PostgreSQL.
     return SuggestionState.objects.using(using).values_list("documents", flat=True).first() or 0
@@ -74,7 +69,7 @@ def _documents(using):
 def _top(occurrences, idf):
     """The top words of an owner: ``occurrences`` {word: times among its commitments}, ``idf`` {word: its IDF}:
     [(word, weight relative to the first, score)], best first."""
-    scores = {w: (1.0 + math.log(c)) * idf[w] for w, c in occurrences.items()}
+    scores = {w: tfidf.weight(c, idf[w]) for w, c in occurrences.items()}
     top = heapq.nsmallest(KEYWORDS_KEPT, scores.items(), key=lambda pair: (-pair[1], pair[0]))
     if not top:
         return []
@@ -99,7 +94,7 @@ def _reweigh(owned, using):
     # Their words' document counts in one more query (a subquery per row took twice as long).
     corpus = counts.filter(organization=None, task=None, word__in=counts.filter(owned).values("word"))
     size = _documents(using)
-    idf = {word: _idf(size, containing) for word, containing in corpus.values_list("word", "count").iterator(chunk_size=5000)}
+    idf = {word: tfidf.idf(size, containing) for word, containing in corpus.values_list("word", "count").iterator(chunk_size=5000)}
     weighed = {owner: _top(words, idf) for owner, words in occurrences.items()}
     stored = defaultdict(list)
     for organization_id, task_id, *row in (
@@ -145,7 +140,7 @@ def _outranking(rising, skip, using):
         if owner in skip or owner in found:
             continue
         # Fewer than KEYWORDS_KEPT kept: every word of the owner is among them, and listed already.
-        if owner not in last or (-(1.0 + math.log(count)) * _idf(size, containing[word]), word) < last[owner]:
+        if owner not in last or (-tfidf.weight(count, tfidf.idf(size, containing[word])), word) < last[owner]:
             found.add(owner)
     return found
 
@@ -205,7 +200,7 @@ def keywords_from_scratch(using=DEFAULT_DB_ALIAS):
         groups[None, task_id].add(pk)
         if parent_id is not None:
             groups[None, parent_id].add(pk)
-    idf = {word: _idf(len(words), n) for word, n in containing.items()}
+    idf = {word: tfidf.idf(len(words), n) for word, n in containing.items()}
     weighed = {}
     for owner, pks in groups.items():
         occurrences = Counter()

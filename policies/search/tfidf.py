@@ -29,15 +29,25 @@ class TfIdf:
         return tfidf
 
     def idf(self, token):
-        # Smoothed so that a word absent from the corpus still counts (as the rarest).
-        return math.log((1 + self.size) / (1 + self.df.get(token, 0))) + 1.0
+        return idf(self.size, self.df.get(token, 0))
 
     def weights(self, tokens):
         counts = Counter(tokens)
-        return {t: (1.0 + math.log(c)) * self.idf(t) for t, c in counts.items()}
+        return {t: weight(c, self.idf(t)) for t, c in counts.items()}
 
     def vector(self, tokens):
         return normalised(self.weights(tokens))
+
+
+def idf(documents, containing):
+    """A token's IDF among ``documents``, ``containing`` of which hold it; smoothed, so that a token absent
+    from the corpus still counts (as the rarest)."""
+    return math.log((1 + documents) / (1 + containing)) + 1.0
+
+
+def weight(count, token_idf):
+    """Sublinear TF × IDF of a token seen ``count`` times."""
+    return (1.0 + math.log(count)) * token_idf
 
 
 def normalised(weights):

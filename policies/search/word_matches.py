@@ -41,6 +41,8 @@ BATCH = 500
 # FTS5's bm25(): its constants, and the column weights of the rank the index is queried with (migration 0003).
 K1, B = 1.2, 0.75
 SUMMARY_WEIGHT, BODY_WEIGHT = 10, 1
+# FTS5's averages record of the index (the number of rows, then each column's total of tokens): see _average.
+_AVERAGES = "SELECT block FROM policies_searchindexentry_data WHERE id = 1"
 
 
 def is_stored_word(word):
@@ -69,7 +71,7 @@ def stored(word, using=DEFAULT_DB_ALIAS):
         row = rows.values_list("documents", "leading").first()
         return None if row is None else Stored(row[0], [pk for _, pk in row[1]])
     # The index's average length, read in the same query (FTS5 keeps it in its averages record).
-    row = rows.annotate(averages=RawSQL("SELECT block FROM policies_searchindexentry_data WHERE id = 1", [])).values_list(
+    row = rows.annotate(averages=RawSQL(_AVERAGES, [])).values_list(
         "documents", "leading", "averages"
     ).first()
     return None if row is None else Stored(row[0], [entry[-1] for entry in _ordered(row[1], _average(row[2]))])
@@ -160,7 +162,7 @@ def _current_average(using):
     if _postgresql(using):
         return None
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT block FROM policies_searchindexentry_data WHERE id = 1")
+        cursor.execute(_AVERAGES)
         row = cursor.fetchone()
     return _average(row[0] if row else None)
 
